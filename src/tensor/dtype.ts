@@ -321,6 +321,7 @@ const SCRATCH = new ArrayBuffer(CHUNK * 8);
 const SCRATCH_F32 = new Float32Array(SCRATCH);
 const SCRATCH_F64 = new Float64Array(SCRATCH);
 const SCRATCH_U32 = new Uint32Array(SCRATCH);
+const SCRATCH_U16 = new Uint16Array(SCRATCH);
 const SCRATCH_U8 = new Uint8Array(SCRATCH);
 
 let f16Table: Float32Array | undefined;
@@ -345,6 +346,32 @@ function checkBytes(fn: string, arg: string, value: unknown): Uint8Array {
   return value;
 }
 
+/** float16 bits of `src[begin .. begin + k)` into `words[0 .. k)`. */
+function halfChunk(src: Float32Array | Float64Array, begin: number, k: number, words: Uint16Array): void {
+  if (src instanceof Float32Array) {
+    const bits = new Uint32Array(src.buffer, src.byteOffset + 4 * begin, k);
+    for (let i = 0; i < k; i++) words[i] = f16FromF32Parts(bits[i], src[begin + i]);
+  } else {
+    const parts = new Uint32Array(src.buffer, src.byteOffset + 8 * begin, 2 * k);
+    for (let i = 0; i < k; i++) {
+      words[i] = f16FromF64Parts(parts[2 * i + HI], parts[2 * i + LO], src[begin + i]);
+    }
+  }
+}
+
+/** bfloat16 bits of `src[begin .. begin + k)` into `words[0 .. k)`. */
+function bfloatChunk(src: Float32Array | Float64Array, begin: number, k: number, words: Uint16Array): void {
+  if (src instanceof Float32Array) {
+    const bits = new Uint32Array(src.buffer, src.byteOffset + 4 * begin, k);
+    for (let i = 0; i < k; i++) words[i] = bf16FromF32Bits(bits[i]);
+  } else {
+    const parts = new Uint32Array(src.buffer, src.byteOffset + 8 * begin, 2 * k);
+    for (let i = 0; i < k; i++) {
+      words[i] = bf16FromF64Parts(parts[2 * i + HI], parts[2 * i + LO], src[begin + i]);
+    }
+  }
+}
+
 /**
  * Encodes values as little-endian bytes of a storage dtype into `out` at `outOffset`, and
  * returns the number of bytes written (`src.length × bytesPerElement(dtype)`).
@@ -355,7 +382,8 @@ function checkBytes(fn: string, arg: string, value: unknown): Uint8Array {
  * that double rounding gives wrong results on ties). See {@link toFloat16Bits},
  * {@link toBFloat16Bits} for NaN, infinities and overflow.
  *
- * Fast: no allocation per element (bit views on the source and one shared scratch buffer).
+ * Fast: no allocation per element (bit views on the source, 16-bit words written straight
+ * into `out` when aligned, one shared scratch buffer otherwise).
  * To encode a range, pass `src.subarray(begin, end)`.
  * @throws TypeError if `src` is not a Float32Array/Float64Array, `out` not a Uint8Array, or
  *   `dtype` not a string; RangeError for an unknown dtype, a bad offset, or `out` too small.
@@ -386,26 +414,21 @@ export function encode(
     );
   }
   if (d === 'float16' || d === 'bfloat16') {
-    const half = d === 'float16';
-    let o = outOffset;
-    if (src instanceof Float32Array) {
-      const bits = new Uint32Array(src.buffer, src.byteOffset, n);
-      for (let i = 0; i < n; i++) {
-        const f = bits[i];
-        const h = half ? f16FromF32Parts(f, src[i]) : bf16FromF32Bits(f);
-        out[o] = h & 0xff;
-        out[o + 1] = h >>> 8;
-        o += 2;
-      }
-    } else {
-      const words = new Uint32Array(src.buffer, src.byteOffset, 2 * n);
-      for (let i = 0; i < n; i++) {
-        const hi = words[2 * i + HI];
-        const lo = words[2 * i + LO];
-        const h = half ? f16FromF64Parts(hi, lo, src[i]) : bf16FromF64Parts(hi, lo, src[i]);
-        out[o] = h & 0xff;
-        out[o + 1] = h >>> 8;
-        o += 2;
+    // Write 16-bit words straight into `out` when it is aligned; else through the scratch.
+    const aligned = LITTLE_ENDIAN && (out.byteOffset + outOffset) % 2 === 0;
+    for (let begin = 0; begin < n; begin += CHUNK) {
+      const k = Math.min(CHUNK, n - begin);
+      const words = aligned
+        ? new Uint16Array(out.buffer, out.byteOffset + outOffset + 2 * begin, k)
+        : SCRATCH_U16;
+      if (d === 'float16') halfChunk(src, begin, k, words);
+      else bfloatChunk(src, begin, k, words);
+      if (!aligned) {
+        for (let i = 0, o = outOffset + 2 * begin; i < k; i++, o += 2) {
+          const h = words[i];
+          out[o] = h & 0xff;
+          out[o + 1] = h >>> 8;
+        }
       }
     }
     return bytes;
