@@ -1,0 +1,49 @@
+/**
+ * The orthogonal matrix of PyTorch's `torch.nn.init.orthogonal_` (Saxe, McClelland & Ganguli
+ * 2014), from a Gaussian matrix: the Q factor of its QR decomposition with the sign fix.
+ */
+
+import { checkFiniteEntries, checkMatrix, transposeInto } from './matrix.js';
+import { defaultBlockSize, qrTransposedInPlace } from './qr.js';
+
+/**
+ * Orthogonalizes a row-major `rows × cols` matrix as `torch.nn.init.orthogonal_` does, minus the
+ * gain: `flat = a`; if `rows < cols`, `flat = flatᵀ`; `q, r = qr(flat)`; `q *= sign(diag(r))`;
+ * if `rows < cols`, `q = qᵀ`. The result, a new row-major `rows × cols` matrix, has orthonormal
+ * columns when `rows ≥ cols` (QᵀQ = I) and orthonormal rows when `rows < cols` (QQᵀ = I).
+ *
+ * With a Gaussian `a` the result is Haar-distributed (uniform on the orthogonal matrices, or on
+ * the Stiefel manifold when not square); given the same `a` it agrees with PyTorch's to
+ * rounding. QR conventions and the sign fix are those of {@link householderQR}: in particular
+ * sign(0) counts as +1, so a rank-deficient or zero `a` still gives orthonormal rows/columns (no
+ * NaN), where PyTorch would zero the columns whose Rⱼⱼ = 0. Zero sizes give an empty matrix.
+ * `a` is not modified.
+ *
+ * Cost: 4·M·N² − 4N³/3 flops with M = max(rows, cols), N = min(rows, cols). A wide matrix is
+ * factored as it is stored (its rows are the columns of `flatᵀ`), a tall one after a transpose.
+ *
+ * @param a row-major `rows × cols` values, typically standard normal draws (not modified).
+ * @example
+ * orthogonalize(new Float64Array([3, 4]), 1, 2); // Float64Array [0.6, 0.8]
+ * orthogonalize(new Float64Array([2, 0, 0, -3]), 2, 2); // Float64Array [1, 0, 0, -1]
+ * @throws TypeError if `a` is not a `Float64Array` or a size is not a number; RangeError if
+ *   `rows`/`cols` are not integers ≥ 0, `a.length ≠ rows·cols`, or an entry is not finite.
+ */
+export function orthogonalize(a: Float64Array, rows: number, cols: number): Float64Array {
+  const fn = 'orthogonalize';
+  checkMatrix(fn, a, rows, cols);
+  checkFiniteEntries(fn, 'a', a);
+  if (rows === 0 || cols === 0) return new Float64Array(0);
+  if (rows < cols) {
+    // flat = aᵀ is cols × rows (tall); its transpose, the layout the core works in, is `a`.
+    const w = Float64Array.from(a);
+    qrTransposedInPlace(w, rows, cols, defaultBlockSize(rows));
+    return w; // Qᵀ of flat, i.e. the result, rows × cols.
+  }
+  const w = new Float64Array(rows * cols);
+  transposeInto(a, rows, cols, w);
+  qrTransposedInPlace(w, cols, rows, defaultBlockSize(cols));
+  const q = new Float64Array(rows * cols);
+  transposeInto(w, cols, rows, q);
+  return q;
+}

@@ -1,0 +1,358 @@
+/**
+ * Householder QR with the sign fix that makes Q Haar-distributed for Gaussian input
+ * (Mezzadri 2007; what `torch.nn.init.orthogonal_` does after `torch.linalg.qr`).
+ *
+ * Conventions are LAPACK's (`dgeqrf` + `dorgqr`): reflectors H = I − τ v vᵀ with v₀ = 1 and
+ * β = −sign(α)·‖x‖, accumulated backward onto the identity. So before the sign fix Q equals
+ * LAPACK's (and PyTorch's) up to rounding, and after it Q is unique for a full-rank A.
+ *
+ * Layout for speed: the matrix is factored in its transpose W = Aᵀ (`n × m`, row-major), so
+ * each column of A, hence each Householder vector, is a contiguous row of W and every inner loop
+ * is unit-stride. The algorithm is blocked (compact WY, Schreiber & Van Loan 1989; LAPACK's
+ * `dlarft`/`dlarfb`): `nb` reflectors at a time are gathered as H₀⋯H_{nb−1} = I − V T Vᵀ, and
+ * the trailing update and the formation of Q become matrix–matrix products (`kernels.ts`).
+ */
+import { checkInteger, checkKnownKeys, rangeError, typeError } from '../tensor/errors.js';
+import { larfg } from './householder.js';
+import { applyReflectorToRows, gemmABt, gemmSubAB } from './kernels.js';
+import { checkFiniteEntries, checkMatrix, transposeInto } from './matrix.js';
+
+/** What {@link householderQR} returns. */
+export interface QRResult {
+  /** The reduced Q, row-major `m × n`, orthonormal columns, after the sign fix. */
+  readonly q: Float64Array;
+  /** The diagonal of R after the sign fix: `n` values, all ≥ 0. */
+  readonly diagR: Float64Array;
+  /**
+   * R after the sign fix, row-major `n × n`, upper triangular, with `A = Q·R`: only when asked
+   * (`options.r`; always from {@link householderQRReference}).
+   */
+  readonly r?: Float64Array;
+}
+
+/** Options of {@link householderQR}. */
+export interface QROptions {
+  /** Also return the full R (`n × n`). Default `false`. */
+  readonly r?: boolean;
+  /**
+   * Number of reflectors per block (an integer ≥ 1). Default: {@link DEFAULT_BLOCK_SIZE} when
+   * `n ≥` {@link BLOCKED_MIN_SIZE}, else unblocked. A block size ≥ `n` means unblocked.
+   * Results of different block sizes agree to rounding (≈1e-15), not bit for bit.
+   */
+  readonly blockSize?: number;
+}
+
+/** Reflectors per block of the blocked algorithm when `options.blockSize` is not given. */
+export const DEFAULT_BLOCK_SIZE = 32;
+/** Below this number of columns, the unblocked algorithm is faster (the default switches). */
+export const BLOCKED_MIN_SIZE = 96;
+
+const OPTION_KEYS = ['r', 'blockSize'] as const;
+
+/**
+ * Checks the arguments of a QR: `a` a `Float64Array` of length `m × n`, integers `m ≥ n ≥ 0`,
+ * finite entries. Shared by {@link householderQR} and {@link householderQRReference}.
+ */
+export function checkQRArguments(fn: string, a: unknown, m: unknown, n: unknown): void {
+  checkMatrix(fn, a, m, n, ['a', 'm', 'n']);
+  if ((n as number) > (m as number)) {
+    rangeError(fn, 'n', `an integer <= m = ${m} (for a wide matrix, factor its transpose)`, n);
+  }
+  checkFiniteEntries(fn, 'a', a);
+}
+
+/**
+ * Householder QR of a row-major `m × n` matrix A (`m ≥ n`): the reduced Q (`m × n`) with the sign
+ * fix, diag(R), and optionally R.
+ *
+ * A = Q R with Q = H₀ H₁ ⋯ Hₙ₋₁ · I[:, :n], Hⱼ = I − τⱼ vⱼ vⱼᵀ (LAPACK `dgeqrf`/`dorgqr`), then
+ * Q ← Q·D and R ← D·R with D = diag(sign(Rⱼⱼ)). **sign(0) is taken as +1** (a column of A that is
+ * zero or dependent on the previous ones keeps a unit column of Q), where PyTorch's
+ * `q *= sign(diag(r))` would zero that column; for Gaussian A this happens with probability 0.
+ * Q always has orthonormal columns, even for rank-deficient or zero A.
+ *
+ * Cost: 4mn² − 4n³/3 flops (half for R, half for Q). `a` is not modified. Deterministic: the same
+ * input gives the same bits on every engine.
+ *
+ * @param a row-major `m × n` values (not modified).
+ * @param m number of rows, an integer ≥ `n`.
+ * @param n number of columns, an integer ≥ 0.
+ * @example
+ * const { q, diagR } = householderQR(new Float64Array([3, 1, 4, 1, 0, 2]), 3, 2);
+ * // q ≈ [0.6, 0.2971, 0.8, -0.2228, 0, 0.9285] (3 × 2), diagR ≈ [5, 2.1541]
+ * @throws TypeError if `a` is not a `Float64Array` or `m`, `n` not numbers; RangeError if `m`, `n`
+ *   are not integers ≥ 0, `n > m`, `a.length ≠ m·n`, an entry is not finite, or an option is
+ *   unknown or out of range.
+ */
+export function householderQR(
+  a: Float64Array,
+  m: number,
+  n: number,
+  options: QROptions = {},
+): QRResult {
+  const fn = 'householderQR';
+  checkQRArguments(fn, a, m, n);
+  const nb = readOptions(fn, options, n);
+  const w = new Float64Array(m * n);
+  transposeInto(a, m, n, w);
+  const r = options.r === true ? new Float64Array(n * n) : undefined;
+  const diagR = qrTransposedInPlace(w, n, m, nb, r);
+  const q = new Float64Array(m * n);
+  transposeInto(w, n, m, q);
+  return r === undefined ? { q, diagR } : { q, diagR, r };
+}
+
+function readOptions(fn: string, options: QROptions, n: number): number {
+  if (typeof options !== 'object' || options === null)
+    typeError(fn, 'options', 'an object', options);
+  checkKnownKeys(fn, options, OPTION_KEYS);
+  if (options.r !== undefined && typeof options.r !== 'boolean') {
+    typeError(fn, 'options.r', 'a boolean', options.r);
+  }
+  if (options.blockSize === undefined) return defaultBlockSize(n);
+  return checkInteger(fn, 'options.blockSize', options.blockSize, 1);
+}
+
+/** The block size used by default for `n` reflectors (`n` itself means unblocked). */
+export function defaultBlockSize(n: number): number {
+  return n >= BLOCKED_MIN_SIZE ? DEFAULT_BLOCK_SIZE : Math.max(n, 1);
+}
+
+/**
+ * The QR core, in place on the transpose. On entry `w` (`k × m`, row-major, `k ≤ m`) holds Aᵀ:
+ * row j is column j of A. On exit it holds Qᵀ after the sign fix (row j is column j of Q).
+ * Returns diag(R) after the sign fix; writes R (`k × k`, row-major, sign-fixed) into `r` if given.
+ * No checks: for this folder's functions.
+ */
+export function qrTransposedInPlace(
+  w: Float64Array,
+  k: number,
+  m: number,
+  blockSize: number,
+  r?: Float64Array,
+): Float64Array {
+  const tau = new Float64Array(k);
+  geqrfTransposed(w, k, m, blockSize, tau);
+  const diagR = new Float64Array(k);
+  const sign = new Float64Array(k);
+  for (let j = 0; j < k; j++) {
+    const d = w[j * m + j];
+    sign[j] = d < 0 ? -1 : 1;
+    diagR[j] = Math.abs(d);
+  }
+  if (r !== undefined) {
+    for (let i = 0; i < k; i++) {
+      const neg = sign[i] < 0;
+      for (let j = i; j < k; j++) r[i * k + j] = neg ? 0 - w[j * m + i] : w[j * m + i];
+    }
+  }
+  orgqrTransposed(w, k, m, blockSize, tau);
+  // Sign fix: column j of Q (row j of w) times sign(Rⱼⱼ).
+  for (let j = 0; j < k; j++) {
+    if (sign[j] < 0) {
+      const b = j * m;
+      for (let i = 0; i < m; i++) w[b + i] = 0 - w[b + i]; // 0 − x: no −0
+    }
+  }
+  return diagR;
+}
+
+/**
+ * LAPACK's `dgeqrf` on the transpose, in place. On entry `w` (`k × m`, row-major, `k ≤ m`) holds
+ * Aᵀ; on exit it holds what `dgeqrf` leaves in A, transposed (the layout of NumPy's
+ * `qr(a, mode='raw')`): Rᵢⱼ = w[j·m + i] for i ≤ j, and vⱼ (without its leading 1) in
+ * w[j·m + j+1 … j·m + m−1]. τ goes to `tau` (length ≥ k). Blocks of `blockSize` reflectors
+ * (unblocked when `blockSize ≥ k`). No checks: for this folder and its tests.
+ */
+export function geqrfTransposed(
+  w: Float64Array,
+  k: number,
+  m: number,
+  blockSize: number,
+  tau: Float64Array,
+): void {
+  const nb = Math.min(blockSize, k);
+  if (nb >= k) {
+    geqr2(w, m, 0, k, k, tau);
+    return;
+  }
+  const ws = new Workspace(nb, k, m);
+  for (let j = 0; j < k; j += nb) {
+    const ib = Math.min(nb, k - j);
+    geqr2(w, m, j, j + ib, j + ib, tau);
+    // Trailing columns j+ib… of A: C ← Hᵀ C, i.e. Cᵀ ← Cᵀ − (Cᵀ V) T Vᵀ.
+    if (j + ib < k) applyBlock(w, m, k, j, ib, tau, ws, false);
+  }
+}
+
+/**
+ * LAPACK's `dorgqr` on the transpose, in place: from the output of {@link geqrfTransposed},
+ * forms Qᵀ (`k × m`; row j is column j of Q = H₀ ⋯ H_{k−1} · I[:, :k]), without the sign fix.
+ * Reflectors are accumulated backward onto the identity, `blockSize` at a time.
+ */
+export function orgqrTransposed(
+  w: Float64Array,
+  k: number,
+  m: number,
+  blockSize: number,
+  tau: Float64Array,
+): void {
+  const nb = Math.min(blockSize, k);
+  if (nb >= k) {
+    org2r(w, m, 0, k, tau);
+    return;
+  }
+  const ws = new Workspace(nb, k, m);
+  const last = Math.floor((k - 1) / nb) * nb;
+  for (let i = last; i >= 0; i -= nb) {
+    const ib = Math.min(nb, k - i);
+    // Columns i+ib… of Q: C ← H C, i.e. Cᵀ ← Cᵀ − (Cᵀ V) Tᵀ Vᵀ.
+    if (i + ib < k) applyBlock(w, m, k, i, ib, tau, ws, true);
+    org2r(w, m, i, ib, tau);
+  }
+}
+
+/** Scratch arrays of the blocked algorithm, allocated once per factorization. */
+class Workspace {
+  /** The block's V, packed dense `nb × len` with its zeros and unit diagonal explicit. */
+  readonly v: Float64Array;
+  /** The block's triangular factor T, `nb × nb` row-major. */
+  readonly t: Float64Array;
+  /** Cᵀ V, then (Cᵀ V) T or (Cᵀ V) Tᵀ: `rows × nb`. */
+  readonly y: Float64Array;
+  constructor(nb: number, k: number, m: number) {
+    this.v = new Float64Array(nb * m);
+    this.t = new Float64Array(nb * nb);
+    this.y = new Float64Array(nb * k);
+  }
+}
+
+/**
+ * Unblocked factorization (`dgeqr2`) of columns `j0 … j1−1` of A (rows of w), applying each
+ * reflector to the columns (rows of w) up to `rowEnd − 1`.
+ */
+function geqr2(
+  w: Float64Array,
+  m: number,
+  j0: number,
+  j1: number,
+  rowEnd: number,
+  tau: Float64Array,
+): void {
+  for (let c = j0; c < j1; c++) {
+    const vb = c * m;
+    const t = larfg(w, vb + c, m - c, 1);
+    tau[c] = t;
+    if (t !== 0 && c + 1 < rowEnd) applyReflectorToRows(w, m, vb, c, c + 1, rowEnd, t);
+  }
+}
+
+/**
+ * Unblocked formation (`dorg2r`) of columns `i … i+ib−1` of Q, in place of their reflectors,
+ * given that columns `i+ib…` are already formed. Zeroes rows `0 … i−1` of these columns.
+ */
+function org2r(w: Float64Array, m: number, i: number, ib: number, tau: Float64Array): void {
+  const end = i + ib;
+  for (let c = end - 1; c >= i; c--) {
+    const vb = c * m;
+    const t = tau[c];
+    if (c + 1 < end && t !== 0) applyReflectorToRows(w, m, vb, c, c + 1, end, t);
+    if (t === 0) {
+      w.fill(0, vb + c + 1, vb + m); // τ = 0: v is zero (no −0 from 0 · −τ)
+    } else {
+      const nt = -t;
+      for (let p = vb + c + 1; p < vb + m; p++) w[p] *= nt;
+    }
+    w[vb + c] = 1 - t;
+    w.fill(0, vb, vb + c);
+  }
+}
+
+/**
+ * Applies the block of reflectors `j … j+ib−1` (H = H_j ⋯ H_{j+ib−1} = I − V T Vᵀ) to the
+ * columns `j+ib … k−1` of A, rows `j … m−1`: Hᵀ C for the factorization (`dlarfb` 'L','T'),
+ * H C when forming Q (`transposeT`; 'L','N'). In the transposed layout C is a block of rows of w.
+ */
+function applyBlock(
+  w: Float64Array,
+  m: number,
+  k: number,
+  j: number,
+  ib: number,
+  tau: Float64Array,
+  ws: Workspace,
+  transposeT: boolean,
+): void {
+  const len = m - j;
+  const { v, t, y } = ws;
+  // Pack V (ib × len): row l is (0 … 0, 1, v_{j+l}) with the 1 at position l.
+  for (let l = 0; l < ib; l++) {
+    const src = (j + l) * m + j;
+    const dst = l * len;
+    v.fill(0, dst, dst + l);
+    v[dst + l] = 1;
+    v.set(w.subarray(src + l + 1, src + len), dst + l + 1);
+  }
+  larft(v, ib, len, tau, j, t);
+  const rows = k - j - ib;
+  const cOff = (j + ib) * m + j;
+  // Y = Cᵀ V (rows × ib).
+  gemmABt(w, cOff, m, rows, v, 0, len, ib, len, y);
+  // Y ← Y T (factorization) or Y Tᵀ (forming Q), in place, row by row.
+  if (transposeT) {
+    for (let q = 0; q < rows; q++) {
+      const yq = q * ib;
+      for (let l = 0; l < ib; l++) {
+        let s = 0;
+        for (let p = l; p < ib; p++) s += y[yq + p] * t[l * ib + p];
+        y[yq + l] = s;
+      }
+    }
+  } else {
+    for (let q = 0; q < rows; q++) {
+      const yq = q * ib;
+      for (let l = ib - 1; l >= 0; l--) {
+        let s = 0;
+        for (let p = 0; p <= l; p++) s += y[yq + p] * t[p * ib + l];
+        y[yq + l] = s;
+      }
+    }
+  }
+  // Cᵀ ← Cᵀ − Y Vᵀ.
+  gemmSubAB(w, cOff, m, rows, y, ib, v, 0, len, len);
+}
+
+/**
+ * The triangular factor T of a block of reflectors (`dlarft`, forward, columnwise):
+ * H₀ ⋯ H_{nb−1} = I − V T Vᵀ, T upper triangular with Tᵢᵢ = τᵢ and
+ * T[0:i, i] = −τᵢ · T[0:i, 0:i] · (V[:, 0:i]ᵀ vᵢ). `v` is the packed `nb × len` block.
+ */
+function larft(
+  v: Float64Array,
+  nb: number,
+  len: number,
+  tau: Float64Array,
+  j: number,
+  t: Float64Array,
+): void {
+  t.fill(0, 0, nb * nb);
+  for (let i = 0; i < nb; i++) {
+    const ti = tau[j + i];
+    if (ti === 0) continue;
+    const vi = i * len;
+    // T[l][i] = −τᵢ vₗᵀ vᵢ for l < i (vᵢ is zero before position i).
+    for (let l = 0; l < i; l++) {
+      const vl = l * len;
+      let s = 0;
+      for (let p = i; p < len; p++) s += v[vl + p] * v[vi + p];
+      t[l * nb + i] = -ti * s;
+    }
+    // T[0:i, i] ← T[0:i, 0:i] · T[0:i, i] (upper triangular, top row first).
+    for (let l = 0; l < i; l++) {
+      let s = 0;
+      for (let p = l; p < i; p++) s += t[l * nb + p] * t[p * nb + i];
+      t[l * nb + i] = s;
+    }
+    t[i * nb + i] = ti;
+  }
+}
