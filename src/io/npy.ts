@@ -214,8 +214,10 @@ function hex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ');
 }
 
+/** A header's text for an error message: without its padding, at most 200 characters. */
 function clip(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+  const t = text.trimEnd();
+  return t.length > 200 ? `${t.slice(0, 200)}…` : t;
 }
 
 /** A parsed Python literal: the subset a `.npy` header uses. */
@@ -291,6 +293,7 @@ function parseHeaderDict(fn: string, text: string): [string, PyValue][] {
           i++;
           break;
         }
+        if (i >= text.length) fail('an unexpected end');
         if (items.length > 0 && !comma) fail(`a missing "," or "${close}"`);
         items.push(value(depth + 1));
         space();
@@ -314,6 +317,7 @@ function parseHeaderDict(fn: string, text: string): [string, PyValue][] {
       i++;
       break;
     }
+    if (i >= text.length) fail('an unexpected end');
     if (entries.length > 0 && !comma) fail('a missing "," or "}"');
     const key = value(0);
     if (typeof key !== 'string') fail('a key that is not a string');
@@ -510,6 +514,7 @@ export interface DecodedNpy {
 export function decodeNpy(bytes: Uint8Array): DecodedNpy {
   const fn = 'decodeNpy';
   const h = readHeader(fn, bytes);
+  checkShape(fn, h.shape, MAX_ELEMENTS);
   const expected = h.dataOffset + h.dataBytes;
   if (bytes.length !== expected) {
     rangeError(
@@ -519,7 +524,6 @@ export function decodeNpy(bytes: Uint8Array): DecodedNpy {
       bytes.length,
     );
   }
-  checkShape(fn, h.shape, MAX_ELEMENTS);
   const data = allocate(memoryDType(h.dtype), h.dataBytes / BYTES_PER_ELEMENT[h.dtype]);
   decode(bytes, h.dataOffset, h.dtype, data);
   const values = h.fortranOrder && h.shape.length > 1 ? fortranToC(data, h.shape) : data;
