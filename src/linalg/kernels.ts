@@ -1,12 +1,14 @@
 /**
- * The inner loops of the blocked Householder QR, on row-major `Float64Array`s whose rows are
- * contiguous (every innermost loop is unit-stride). Internal: no argument checks.
+ * The inner loops of the blocked Householder QR, on one row-major `Float64Array` (the "heap" of a
+ * factorization: the matrix, the packed block of reflectors, the products) whose rows are
+ * contiguous, so every innermost loop is unit-stride. Internal: no argument checks.
  *
- * The two matrix–matrix products are register-blocked (2 rows × 4 rows, 8 accumulators, which
- * fits the 16 floating-point registers of x86-64 and AArch64 without spills) and cache-blocked
- * along the long dimension in chunks of `KC` elements. The summation order is fixed by the code,
- * so results are bit-identical on every engine (JavaScript never fuses a multiply and an add).
+ * The two matrix–matrix products are cache-blocked along the long dimension (chunks of `KC`
+ * elements) and register-blocked in 2 × 4 blocks, run by the WebAssembly SIMD kernels of
+ * `wasm.ts` when the engine has them, else by JavaScript kernels that perform the same IEEE
+ * operations in the same order. Either way the results are the same bits on every engine.
  */
+import { instantiateKernels, type WasmKernels } from './wasm.js';
 
 /** Chunk of the long dimension kept in L1 while the small dimension is swept (in doubles). */
 export const KC = 256;
@@ -70,166 +72,290 @@ export function applyReflectorToRows(
   }
 }
 
+/** A factorization's working memory and the 2 × 4 block kernels that run on it. */
+export interface Heap {
+  /** All the working memory, as doubles; offsets below are indices into it. */
+  readonly x: Float64Array;
+  /** Whether the WebAssembly kernels run the products. */
+  readonly wasm: boolean;
+  /**
+   * For `pairs` pairs of rows of A (row q at `a + q·as`) and `quads` groups of four rows of B
+   * (row l at `b + l·bs`), over `len` elements: y[q·ys + l] += A_q · B_l, each dot product summed
+   * in two lanes (even and odd t), then lane₀ + lane₁, then the odd element if `len` is odd.
+   */
+  abt(
+    a: number,
+    as: number,
+    pairs: number,
+    b: number,
+    bs: number,
+    quads: number,
+    len: number,
+    y: number,
+    ys: number,
+  ): void;
+  /**
+   * For `pairs` pairs of rows of C (row q at `c + q·cs`) and `quads` groups of four rows of B:
+   * C_q[t] −= ((y_q0·B₀[t] + y_q1·B₁[t]) + y_q2·B₂[t]) + y_q3·B₃[t], group after group.
+   */
+  sub(
+    c: number,
+    cs: number,
+    pairs: number,
+    y: number,
+    ys: number,
+    quads: number,
+    b: number,
+    bs: number,
+    len: number,
+  ): void;
+}
+
+let wasmEnabled = true;
+
 /**
- * `Y = A · Bᵀ` where A is `p × len` (row `q` at `aOff + q·aStride`) and B is `nb × len` (row `l`
- * at `bOff + l·bStride`); Y is `p × nb`, dense, overwritten.
+ * Turns the WebAssembly kernels off (`false`) or back on (`true`, the default, used when the
+ * engine supports WebAssembly SIMD). For tests and benchmarks: results are identical either way.
+ */
+export function setWasmKernels(enabled: boolean): void {
+  wasmEnabled = enabled;
+}
+
+/** Allocates a heap of `size` doubles (zeroed), in WebAssembly memory when possible. */
+export function createHeap(size: number): Heap {
+  const k = wasmEnabled ? instantiateKernels(size * 8) : null;
+  return k === null ? new JsHeap(new Float64Array(size)) : new WasmHeap(k, size);
+}
+
+class WasmHeap implements Heap {
+  readonly x: Float64Array;
+  readonly wasm = true;
+  private readonly k: WasmKernels;
+  constructor(k: WasmKernels, size: number) {
+    this.k = k;
+    this.x = new Float64Array(k.buffer, 0, size);
+  }
+  abt(
+    a: number,
+    as: number,
+    pairs: number,
+    b: number,
+    bs: number,
+    quads: number,
+    len: number,
+    y: number,
+    ys: number,
+  ): void {
+    this.k.abt(a * 8, as * 8, pairs, b * 8, bs * 8, quads, len, y * 8, ys * 8);
+  }
+  sub(
+    c: number,
+    cs: number,
+    pairs: number,
+    y: number,
+    ys: number,
+    quads: number,
+    b: number,
+    bs: number,
+    len: number,
+  ): void {
+    this.k.sub(c * 8, cs * 8, pairs, y * 8, ys * 8, quads, b * 8, bs * 8, len);
+  }
+}
+
+/** The JavaScript kernels: 2 × 2 blocks for `abt` (16 live doubles), 2 × 4 for `sub`. */
+class JsHeap implements Heap {
+  readonly wasm = false;
+  constructor(readonly x: Float64Array) {}
+  abt(
+    a: number,
+    as: number,
+    pairs: number,
+    b: number,
+    bs: number,
+    quads: number,
+    len: number,
+    y: number,
+    ys: number,
+  ): void {
+    const x = this.x;
+    for (let qp = 0; qp < pairs; qp++) {
+      const a0 = a + 2 * qp * as;
+      const y0 = y + 2 * qp * ys;
+      for (let l = 0; l < 4 * quads; l += 2)
+        dot2x2(x, a0, a0 + as, b + l * bs, bs, len, y0 + l, ys);
+    }
+  }
+  sub(
+    c: number,
+    cs: number,
+    pairs: number,
+    y: number,
+    ys: number,
+    quads: number,
+    b: number,
+    bs: number,
+    len: number,
+  ): void {
+    const x = this.x;
+    for (let qp = 0; qp < pairs; qp++) {
+      const c0 = c + 2 * qp * cs;
+      const y0 = y + 2 * qp * ys;
+      for (let lq = 0; lq < quads; lq++)
+        sub2x4(x, c0, c0 + cs, y0 + 4 * lq, ys, b + 4 * lq * bs, bs, len);
+    }
+  }
+}
+
+/**
+ * `Y = A · Bᵀ` in the heap: A is `p × len` (row `q` at `aOff + q·aStride`), B is `nb × len` (row
+ * `l` at `bOff + l·bStride`), Y is `p × nb` dense at `yOff`, overwritten.
  */
 export function gemmABt(
-  a: Float64Array,
+  h: Heap,
   aOff: number,
   aStride: number,
   p: number,
-  b: Float64Array,
   bOff: number,
   bStride: number,
   nb: number,
   len: number,
-  y: Float64Array,
+  yOff: number,
 ): void {
-  y.fill(0, 0, p * nb);
+  const x = h.x;
+  x.fill(0, yOff, yOff + p * nb);
+  const pairs = p >> 1;
+  const quads = nb >> 2;
   for (let t0 = 0; t0 < len; t0 += KC) {
-    const kl = t0 + KC < len ? KC : len - t0;
-    let q = 0;
-    for (; q + 2 <= p; q += 2) {
+    const kl = Math.min(KC, len - t0);
+    if (pairs > 0 && quads > 0)
+      h.abt(aOff + t0, aStride, pairs, bOff + t0, bStride, quads, kl, yOff, nb);
+    // What the 2 × 4 blocks leave: the last columns of Y for paired rows, and an odd last row.
+    for (let q = 0; q < p; q++) {
       const a0 = aOff + q * aStride + t0;
-      const a1 = a0 + aStride;
-      const y0 = q * nb;
-      let l = 0;
-      for (; l + 4 <= nb; l += 4) {
-        const b0 = bOff + l * bStride + t0;
-        dot2x4(a, a0, a1, b, b0, bStride, kl, y, y0 + l, nb);
+      const y0 = yOff + q * nb;
+      for (let l = q < 2 * pairs ? 4 * quads : 0; l < nb; l++) {
+        x[y0 + l] += dotLanes(x, a0, bOff + l * bStride + t0, kl);
       }
-      for (; l < nb; l++) {
-        const b0 = bOff + l * bStride + t0;
-        y[y0 + l] += dot(a, a0, b, b0, kl);
-        y[y0 + nb + l] += dot(a, a1, b, b0, kl);
-      }
-    }
-    for (; q < p; q++) {
-      const a0 = aOff + q * aStride + t0;
-      const y0 = q * nb;
-      for (let l = 0; l < nb; l++) y[y0 + l] += dot(a, a0, b, bOff + l * bStride + t0, kl);
     }
   }
 }
 
-function dot(a: Float64Array, a0: number, b: Float64Array, b0: number, len: number): number {
+/** One dot product in the order of the kernels: two lanes (even, odd t), their sum, the odd end. */
+function dotLanes(x: Float64Array, a0: number, b0: number, len: number): number {
   let s0 = 0;
   let s1 = 0;
-  let t = 0;
-  for (; t + 2 <= len; t += 2) {
-    s0 += a[a0 + t] * b[b0 + t];
-    s1 += a[a0 + t + 1] * b[b0 + t + 1];
+  const even = len & ~1;
+  for (let t = 0; t < even; t += 2) {
+    s0 += x[a0 + t] * x[b0 + t];
+    s1 += x[a0 + t + 1] * x[b0 + t + 1];
   }
-  if (t < len) s0 += a[a0 + t] * b[b0 + t];
-  return s0 + s1;
+  let s = s0 + s1;
+  if (even < len) s += x[a0 + even] * x[b0 + even];
+  return s;
 }
 
-/** Adds the 2 × 4 block of dot products of rows a0, a1 with rows b0 + {0,1,2,3}·bs into y. */
-function dot2x4(
-  a: Float64Array,
+/** The 2 × 2 block of {@link dotLanes} of rows a0, a1 with rows b0, b0 + bs, added into y. */
+function dot2x2(
+  x: Float64Array,
   a0: number,
   a1: number,
-  b: Float64Array,
   b0: number,
   bs: number,
   len: number,
-  y: Float64Array,
   y0: number,
   ys: number,
 ): void {
   const b1 = b0 + bs;
-  const b2 = b1 + bs;
-  const b3 = b2 + bs;
-  let s00 = 0;
-  let s01 = 0;
-  let s02 = 0;
-  let s03 = 0;
-  let s10 = 0;
-  let s11 = 0;
-  let s12 = 0;
-  let s13 = 0;
-  for (let t = 0; t < len; t++) {
-    const x0 = a[a0 + t];
-    const x1 = a[a1 + t];
-    const v0 = b[b0 + t];
-    const v1 = b[b1 + t];
-    const v2 = b[b2 + t];
-    const v3 = b[b3 + t];
-    s00 += x0 * v0;
-    s01 += x0 * v1;
-    s02 += x0 * v2;
-    s03 += x0 * v3;
-    s10 += x1 * v0;
-    s11 += x1 * v1;
-    s12 += x1 * v2;
-    s13 += x1 * v3;
+  let e00 = 0;
+  let e01 = 0;
+  let e10 = 0;
+  let e11 = 0;
+  let o00 = 0;
+  let o01 = 0;
+  let o10 = 0;
+  let o11 = 0;
+  const even = len & ~1;
+  for (let t = 0; t < even; t += 2) {
+    const x0 = x[a0 + t];
+    const x1 = x[a1 + t];
+    const v0 = x[b0 + t];
+    const v1 = x[b1 + t];
+    e00 += x0 * v0;
+    e01 += x0 * v1;
+    e10 += x1 * v0;
+    e11 += x1 * v1;
+    const u0 = x[a0 + t + 1];
+    const u1 = x[a1 + t + 1];
+    const w0 = x[b0 + t + 1];
+    const w1 = x[b1 + t + 1];
+    o00 += u0 * w0;
+    o01 += u0 * w1;
+    o10 += u1 * w0;
+    o11 += u1 * w1;
   }
-  y[y0] += s00;
-  y[y0 + 1] += s01;
-  y[y0 + 2] += s02;
-  y[y0 + 3] += s03;
-  const y1 = y0 + ys;
-  y[y1] += s10;
-  y[y1 + 1] += s11;
-  y[y1 + 2] += s12;
-  y[y1 + 3] += s13;
+  let s00 = e00 + o00;
+  let s01 = e01 + o01;
+  let s10 = e10 + o10;
+  let s11 = e11 + o11;
+  if (even < len) {
+    s00 += x[a0 + even] * x[b0 + even];
+    s01 += x[a0 + even] * x[b1 + even];
+    s10 += x[a1 + even] * x[b0 + even];
+    s11 += x[a1 + even] * x[b1 + even];
+  }
+  x[y0] += s00;
+  x[y0 + 1] += s01;
+  x[y0 + ys] += s10;
+  x[y0 + ys + 1] += s11;
 }
 
 /**
- * `C ← C − Y · B` where C is `p × len` (row `q` at `cOff + q·cStride`), Y is `p × nb` dense and
- * B is `nb × len` (row `l` at `bOff + l·bStride`).
+ * `C ← C − Y · B` in the heap: C is `p × len` (row `q` at `cOff + q·cStride`), Y is `p × nb`
+ * dense at `yOff`, B is `nb × len` (row `l` at `bOff + l·bStride`).
  */
 export function gemmSubAB(
-  c: Float64Array,
+  h: Heap,
   cOff: number,
   cStride: number,
   p: number,
-  y: Float64Array,
+  yOff: number,
   nb: number,
-  b: Float64Array,
   bOff: number,
   bStride: number,
   len: number,
 ): void {
+  const x = h.x;
+  const pairs = p >> 1;
+  const quads = nb >> 2;
   for (let t0 = 0; t0 < len; t0 += KC) {
-    const kl = t0 + KC < len ? KC : len - t0;
-    let q = 0;
-    for (; q + 2 <= p; q += 2) {
+    const kl = Math.min(KC, len - t0);
+    if (pairs > 0 && quads > 0)
+      h.sub(cOff + t0, cStride, pairs, yOff, nb, quads, bOff + t0, bStride, kl);
+    for (let q = 0; q < p; q++) {
       const c0 = cOff + q * cStride + t0;
-      const c1 = c0 + cStride;
-      const y0 = q * nb;
+      const y0 = yOff + q * nb;
       let l = 0;
-      for (; l + 4 <= nb; l += 4) {
-        sub2x4(c, c0, c1, y, y0 + l, nb, b, bOff + l * bStride + t0, bStride, kl);
+      if (q >= 2 * pairs) {
+        // An odd last row: the groups of four, in the kernels' order of operations.
+        for (; l < 4 * quads; l += 4) sub1x4(x, c0, y0 + l, bOff + l * bStride + t0, bStride, kl);
+      } else {
+        l = 4 * quads;
       }
-      for (; l < nb; l++) {
-        const b0 = bOff + l * bStride + t0;
-        axpy(c, c0, -y[y0 + l], b, b0, kl);
-        axpy(c, c1, -y[y0 + nb + l], b, b0, kl);
-      }
-    }
-    for (; q < p; q++) {
-      const c0 = cOff + q * cStride + t0;
-      const y0 = q * nb;
-      for (let l = 0; l < nb; l++) axpy(c, c0, -y[y0 + l], b, bOff + l * bStride + t0, kl);
+      for (; l < nb; l++) axpy(x, c0, -x[y0 + l], bOff + l * bStride + t0, kl);
     }
   }
 }
 
-function axpy(c: Float64Array, c0: number, s: number, b: Float64Array, b0: number, len: number) {
-  for (let t = 0; t < len; t++) c[c0 + t] += s * b[b0 + t];
+function axpy(x: Float64Array, c0: number, s: number, b0: number, len: number): void {
+  for (let t = 0; t < len; t++) x[c0 + t] += s * x[b0 + t];
 }
 
-/** c rows c0, c1 −= (2 × 4 block of y at y0, row stride ys) · (rows b0 + {0,1,2,3}·bs). */
-function sub2x4(
-  c: Float64Array,
+/** Row c0 −= (1 × 4 block of y at y0) · (rows b0 + {0,1,2,3}·bs). */
+function sub1x4(
+  x: Float64Array,
   c0: number,
-  c1: number,
-  y: Float64Array,
   y0: number,
-  ys: number,
-  b: Float64Array,
   b0: number,
   bs: number,
   len: number,
@@ -237,20 +363,43 @@ function sub2x4(
   const b1 = b0 + bs;
   const b2 = b1 + bs;
   const b3 = b2 + bs;
-  const y00 = y[y0];
-  const y01 = y[y0 + 1];
-  const y02 = y[y0 + 2];
-  const y03 = y[y0 + 3];
-  const y10 = y[y0 + ys];
-  const y11 = y[y0 + ys + 1];
-  const y12 = y[y0 + ys + 2];
-  const y13 = y[y0 + ys + 3];
+  const y00 = x[y0];
+  const y01 = x[y0 + 1];
+  const y02 = x[y0 + 2];
+  const y03 = x[y0 + 3];
   for (let t = 0; t < len; t++) {
-    const v0 = b[b0 + t];
-    const v1 = b[b1 + t];
-    const v2 = b[b2 + t];
-    const v3 = b[b3 + t];
-    c[c0 + t] -= y00 * v0 + y01 * v1 + y02 * v2 + y03 * v3;
-    c[c1 + t] -= y10 * v0 + y11 * v1 + y12 * v2 + y13 * v3;
+    x[c0 + t] -= y00 * x[b0 + t] + y01 * x[b1 + t] + y02 * x[b2 + t] + y03 * x[b3 + t];
+  }
+}
+
+/** Rows c0, c1 −= (2 × 4 block of y at y0, row stride ys) · (rows b0 + {0,1,2,3}·bs). */
+function sub2x4(
+  x: Float64Array,
+  c0: number,
+  c1: number,
+  y0: number,
+  ys: number,
+  b0: number,
+  bs: number,
+  len: number,
+): void {
+  const b1 = b0 + bs;
+  const b2 = b1 + bs;
+  const b3 = b2 + bs;
+  const y00 = x[y0];
+  const y01 = x[y0 + 1];
+  const y02 = x[y0 + 2];
+  const y03 = x[y0 + 3];
+  const y10 = x[y0 + ys];
+  const y11 = x[y0 + ys + 1];
+  const y12 = x[y0 + ys + 2];
+  const y13 = x[y0 + ys + 3];
+  for (let t = 0; t < len; t++) {
+    const v0 = x[b0 + t];
+    const v1 = x[b1 + t];
+    const v2 = x[b2 + t];
+    const v3 = x[b3 + t];
+    x[c0 + t] -= y00 * v0 + y01 * v1 + y02 * v2 + y03 * v3;
+    x[c1 + t] -= y10 * v0 + y11 * v1 + y12 * v2 + y13 * v3;
   }
 }

@@ -14,7 +14,7 @@
  */
 import { checkInteger, checkKnownKeys, rangeError, typeError } from '../tensor/errors.js';
 import { larfg } from './householder.js';
-import { applyReflectorToRows, gemmABt, gemmSubAB } from './kernels.js';
+import { applyReflectorToRows, createHeap, gemmABt, gemmSubAB, type Heap } from './kernels.js';
 import { checkFiniteEntries, checkMatrix, transposeInto } from './matrix.js';
 
 /** What {@link householderQR} returns. */
@@ -131,30 +131,45 @@ export function qrTransposedInPlace(
   blockSize: number,
   r?: Float64Array,
 ): Float64Array {
+  const nb = Math.min(blockSize, k);
+  const h = createHeap(heapSize(k, m, nb));
+  const x = h.x;
+  x.set(w);
   const tau = new Float64Array(k);
-  geqrfTransposed(w, k, m, blockSize, tau);
+  geqrf(h, k, m, nb, tau);
   const diagR = new Float64Array(k);
   const sign = new Float64Array(k);
   for (let j = 0; j < k; j++) {
-    const d = w[j * m + j];
+    const d = x[j * m + j];
     sign[j] = d < 0 ? -1 : 1;
     diagR[j] = Math.abs(d);
   }
   if (r !== undefined) {
     for (let i = 0; i < k; i++) {
       const neg = sign[i] < 0;
-      for (let j = i; j < k; j++) r[i * k + j] = neg ? 0 - w[j * m + i] : w[j * m + i];
+      for (let j = i; j < k; j++) r[i * k + j] = neg ? 0 - x[j * m + i] : x[j * m + i];
     }
   }
-  orgqrTransposed(w, k, m, blockSize, tau);
+  orgqr(h, k, m, nb, tau);
   // Sign fix: column j of Q (row j of w) times sign(Rⱼⱼ).
   for (let j = 0; j < k; j++) {
+    const b = j * m;
     if (sign[j] < 0) {
-      const b = j * m;
-      for (let i = 0; i < m; i++) w[b + i] = 0 - w[b + i]; // 0 − x: no −0
+      for (let i = 0; i < m; i++) w[b + i] = 0 - x[b + i]; // 0 − x: no −0
+    } else {
+      w.set(x.subarray(b, b + m), b);
     }
   }
   return diagR;
+}
+
+/**
+ * Doubles in a heap: the matrix (`k × m`), then if blocked the packed V (`nb × m`), Y and Y₂
+ * (`k × nb` each), the block's triangular factor as a product operand B and the Gram matrix VᵀV
+ * (`nb × nb` each).
+ */
+function heapSize(k: number, m: number, nb: number): number {
+  return k * m + (nb < k ? nb * m + 2 * k * nb + 2 * nb * nb : 0);
 }
 
 /**
@@ -172,17 +187,10 @@ export function geqrfTransposed(
   tau: Float64Array,
 ): void {
   const nb = Math.min(blockSize, k);
-  if (nb >= k) {
-    geqr2(w, m, 0, k, k, tau);
-    return;
-  }
-  const ws = new Workspace(nb, k, m);
-  for (let j = 0; j < k; j += nb) {
-    const ib = Math.min(nb, k - j);
-    geqr2(w, m, j, j + ib, j + ib, tau);
-    // Trailing columns j+ib… of A: C ← Hᵀ C, i.e. Cᵀ ← Cᵀ − (Cᵀ V) T Vᵀ.
-    if (j + ib < k) applyBlock(w, m, k, j, ib, tau, ws, false);
-  }
+  const h = createHeap(heapSize(k, m, nb));
+  h.x.set(w);
+  geqrf(h, k, m, nb, tau);
+  w.set(h.x.subarray(0, k * m));
 }
 
 /**
@@ -198,32 +206,40 @@ export function orgqrTransposed(
   tau: Float64Array,
 ): void {
   const nb = Math.min(blockSize, k);
+  const h = createHeap(heapSize(k, m, nb));
+  h.x.set(w);
+  orgqr(h, k, m, nb, tau);
+  w.set(h.x.subarray(0, k * m));
+}
+
+/** `dgeqrf` on the heap's matrix (`k × m` at offset 0), `nb` reflectors per block. */
+function geqrf(h: Heap, k: number, m: number, nb: number, tau: Float64Array): void {
   if (nb >= k) {
-    org2r(w, m, 0, k, tau);
+    geqr2(h.x, m, 0, k, k, tau);
     return;
   }
-  const ws = new Workspace(nb, k, m);
+  const t = new Float64Array(nb * nb);
+  for (let j = 0; j < k; j += nb) {
+    const ib = Math.min(nb, k - j);
+    geqr2(h.x, m, j, j + ib, j + ib, tau);
+    // Trailing columns j+ib… of A: C ← Hᵀ C, i.e. Cᵀ ← Cᵀ − (Cᵀ V) T Vᵀ.
+    if (j + ib < k) applyBlock(h, m, k, nb, j, ib, tau, t, false);
+  }
+}
+
+/** `dorgqr` on the heap's matrix, from the output of {@link geqrf}. */
+function orgqr(h: Heap, k: number, m: number, nb: number, tau: Float64Array): void {
+  if (nb >= k) {
+    org2r(h.x, m, 0, k, tau);
+    return;
+  }
+  const t = new Float64Array(nb * nb);
   const last = Math.floor((k - 1) / nb) * nb;
   for (let i = last; i >= 0; i -= nb) {
     const ib = Math.min(nb, k - i);
     // Columns i+ib… of Q: C ← H C, i.e. Cᵀ ← Cᵀ − (Cᵀ V) Tᵀ Vᵀ.
-    if (i + ib < k) applyBlock(w, m, k, i, ib, tau, ws, true);
-    org2r(w, m, i, ib, tau);
-  }
-}
-
-/** Scratch arrays of the blocked algorithm, allocated once per factorization. */
-class Workspace {
-  /** The block's V, packed dense `nb × len` with its zeros and unit diagonal explicit. */
-  readonly v: Float64Array;
-  /** The block's triangular factor T, `nb × nb` row-major. */
-  readonly t: Float64Array;
-  /** Cᵀ V, then (Cᵀ V) T or (Cᵀ V) Tᵀ: `rows × nb`. */
-  readonly y: Float64Array;
-  constructor(nb: number, k: number, m: number) {
-    this.v = new Float64Array(nb * m);
-    this.t = new Float64Array(nb * nb);
-    this.y = new Float64Array(nb * k);
+    if (i + ib < k) applyBlock(h, m, k, nb, i, ib, tau, t, true);
+    org2r(h.x, m, i, ib, tau);
   }
 }
 
@@ -274,63 +290,54 @@ function org2r(w: Float64Array, m: number, i: number, ib: number, tau: Float64Ar
  * H C when forming Q (`transposeT`; 'L','N'). In the transposed layout C is a block of rows of w.
  */
 function applyBlock(
-  w: Float64Array,
+  h: Heap,
   m: number,
   k: number,
+  nb: number,
   j: number,
   ib: number,
   tau: Float64Array,
-  ws: Workspace,
+  t: Float64Array,
   transposeT: boolean,
 ): void {
+  const x = h.x;
   const len = m - j;
-  const { v, t, y } = ws;
-  // Pack V (ib × len): row l is (0 … 0, 1, v_{j+l}) with the 1 at position l.
+  const vOff = k * m;
+  const yOff = vOff + nb * m;
+  const y2Off = yOff + k * nb;
+  const bOff = y2Off + k * nb;
+  const gOff = bOff + nb * nb;
+  // Pack V (ib × len) after the matrix: row l is (0 … 0, 1, v_{j+l}) with the 1 at position l.
   for (let l = 0; l < ib; l++) {
     const src = (j + l) * m + j;
-    const dst = l * len;
-    v.fill(0, dst, dst + l);
-    v[dst + l] = 1;
-    v.set(w.subarray(src + l + 1, src + len), dst + l + 1);
+    const dst = vOff + l * len;
+    x.fill(0, dst, dst + l);
+    x[dst + l] = 1;
+    x.copyWithin(dst + l + 1, src + l + 1, src + len);
   }
-  larft(v, ib, len, tau, j, t);
+  // T from the Gram matrix G = VᵀV (ib × ib, all of it: the kernels are faster than the triangle).
+  gemmABt(h, vOff, len, ib, vOff, len, ib, len, gOff);
+  larft(x, gOff, ib, tau, j, t);
+  // B such that Y·Bᵀ is Y·T (factorization: B = Tᵀ) or Y·Tᵀ (forming Q: B = T).
+  for (let l = 0; l < ib; l++) {
+    for (let p = 0; p < ib; p++) x[bOff + l * ib + p] = transposeT ? t[l * ib + p] : t[p * ib + l];
+  }
   const rows = k - j - ib;
   const cOff = (j + ib) * m + j;
-  // Y = Cᵀ V (rows × ib).
-  gemmABt(w, cOff, m, rows, v, 0, len, ib, len, y);
-  // Y ← Y T (factorization) or Y Tᵀ (forming Q), in place, row by row.
-  if (transposeT) {
-    for (let q = 0; q < rows; q++) {
-      const yq = q * ib;
-      for (let l = 0; l < ib; l++) {
-        let s = 0;
-        for (let p = l; p < ib; p++) s += y[yq + p] * t[l * ib + p];
-        y[yq + l] = s;
-      }
-    }
-  } else {
-    for (let q = 0; q < rows; q++) {
-      const yq = q * ib;
-      for (let l = ib - 1; l >= 0; l--) {
-        let s = 0;
-        for (let p = 0; p <= l; p++) s += y[yq + p] * t[p * ib + l];
-        y[yq + l] = s;
-      }
-    }
-  }
-  // Cᵀ ← Cᵀ − Y Vᵀ.
-  gemmSubAB(w, cOff, m, rows, y, ib, v, 0, len, len);
+  gemmABt(h, cOff, m, rows, vOff, len, ib, len, yOff); // Y = Cᵀ V
+  gemmABt(h, yOff, ib, rows, bOff, ib, ib, ib, y2Off); // Y₂ = Y T or Y Tᵀ
+  gemmSubAB(h, cOff, m, rows, y2Off, ib, vOff, len, len); // Cᵀ ← Cᵀ − Y₂ Vᵀ
 }
 
 /**
  * The triangular factor T of a block of reflectors (`dlarft`, forward, columnwise):
  * H₀ ⋯ H_{nb−1} = I − V T Vᵀ, T upper triangular with Tᵢᵢ = τᵢ and
- * T[0:i, i] = −τᵢ · T[0:i, 0:i] · (V[:, 0:i]ᵀ vᵢ). `v` is the packed `nb × len` block.
+ * T[0:i, i] = −τᵢ · T[0:i, 0:i] · (V[:, 0:i]ᵀ vᵢ), from the Gram matrix G = VᵀV at `gOff` in `x`.
  */
 function larft(
-  v: Float64Array,
+  x: Float64Array,
+  gOff: number,
   nb: number,
-  len: number,
   tau: Float64Array,
   j: number,
   t: Float64Array,
@@ -339,14 +346,7 @@ function larft(
   for (let i = 0; i < nb; i++) {
     const ti = tau[j + i];
     if (ti === 0) continue;
-    const vi = i * len;
-    // T[l][i] = −τᵢ vₗᵀ vᵢ for l < i (vᵢ is zero before position i).
-    for (let l = 0; l < i; l++) {
-      const vl = l * len;
-      let s = 0;
-      for (let p = i; p < len; p++) s += v[vl + p] * v[vi + p];
-      t[l * nb + i] = -ti * s;
-    }
+    for (let l = 0; l < i; l++) t[l * nb + i] = -ti * x[gOff + l * nb + i];
     // T[0:i, i] ← T[0:i, 0:i] · T[0:i, i] (upper triangular, top row first).
     for (let l = 0; l < i; l++) {
       let s = 0;
