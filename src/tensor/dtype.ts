@@ -347,7 +347,12 @@ function checkBytes(fn: string, arg: string, value: unknown): Uint8Array {
 }
 
 /** float16 bits of `src[begin .. begin + k)` into `words[0 .. k)`. */
-function halfChunk(src: Float32Array | Float64Array, begin: number, k: number, words: Uint16Array): void {
+function halfChunk(
+  src: Float32Array | Float64Array,
+  begin: number,
+  k: number,
+  words: Uint16Array,
+): void {
   if (src instanceof Float32Array) {
     const bits = new Uint32Array(src.buffer, src.byteOffset + 4 * begin, k);
     for (let i = 0; i < k; i++) words[i] = f16FromF32Parts(bits[i], src[begin + i]);
@@ -360,7 +365,12 @@ function halfChunk(src: Float32Array | Float64Array, begin: number, k: number, w
 }
 
 /** bfloat16 bits of `src[begin .. begin + k)` into `words[0 .. k)`. */
-function bfloatChunk(src: Float32Array | Float64Array, begin: number, k: number, words: Uint16Array): void {
+function bfloatChunk(
+  src: Float32Array | Float64Array,
+  begin: number,
+  k: number,
+  words: Uint16Array,
+): void {
   if (src instanceof Float32Array) {
     const bits = new Uint32Array(src.buffer, src.byteOffset + 4 * begin, k);
     for (let i = 0; i < k; i++) words[i] = bf16FromF32Bits(bits[i]);
