@@ -4,7 +4,7 @@
  */
 
 import { checkFiniteEntries, checkMatrix, transposeInto } from './matrix.js';
-import { defaultBlockSize, qrTransposedInPlace } from './qr.js';
+import { defaultBlockSize, qrTransposed } from './qr.js';
 
 /**
  * Orthogonalizes a row-major `rows × cols` matrix as `torch.nn.init.orthogonal_` does, minus the
@@ -34,16 +34,17 @@ export function orthogonalize(a: Float64Array, rows: number, cols: number): Floa
   checkMatrix(fn, a, rows, cols);
   checkFiniteEntries(fn, 'a', a);
   if (rows === 0 || cols === 0) return new Float64Array(0);
+  const size = rows * cols;
   if (rows < cols) {
-    // flat = aᵀ is cols × rows (tall); its transpose, the layout the core works in, is `a`.
-    const w = Float64Array.from(a);
-    qrTransposedInPlace(w, rows, cols, defaultBlockSize(rows));
-    return w; // Qᵀ of flat, i.e. the result, rows × cols.
+    // flat = aᵀ is cols × rows (tall); its transpose, the layout the core works in, is `a`, and
+    // the core's output, Qᵀ of flat, is the result.
+    const { x } = qrTransposed(rows, cols, defaultBlockSize(rows), (w) => w.set(a));
+    return x.slice(0, size);
   }
-  const w = new Float64Array(rows * cols);
-  transposeInto(a, rows, cols, w);
-  qrTransposedInPlace(w, cols, rows, defaultBlockSize(cols));
-  const q = new Float64Array(rows * cols);
-  transposeInto(w, cols, rows, q);
+  const { x } = qrTransposed(cols, rows, defaultBlockSize(cols), (w) =>
+    transposeInto(a, rows, cols, w),
+  );
+  const q = new Float64Array(size);
+  transposeInto(x, cols, rows, q);
   return q;
 }

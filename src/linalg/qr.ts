@@ -44,8 +44,17 @@ export interface QROptions {
 
 /** Reflectors per block of the blocked algorithm when `options.blockSize` is not given. */
 export const DEFAULT_BLOCK_SIZE = 32;
+/** From this number of columns on, the default block is {@link LARGE_BLOCK_SIZE}. */
+export const LARGE_FROM = 1536;
+/** Reflectors per block by default for `n ≥` {@link LARGE_FROM} (less memory traffic). */
+export const LARGE_BLOCK_SIZE = 64;
 /** Below this number of columns, the unblocked algorithm is faster (the default switches). */
 export const BLOCKED_MIN_SIZE = 96;
+/**
+ * Reflectors per inner block: a panel of `nb` columns is itself factored (and its part of Q
+ * formed) blocked by 8, so that the panel's work is also matrix–matrix products.
+ */
+export const INNER_BLOCK_SIZE = 8;
 
 const OPTION_KEYS = ['r', 'blockSize'] as const;
 
@@ -93,18 +102,17 @@ export function householderQR(
   const fn = 'householderQR';
   checkQRArguments(fn, a, m, n);
   const nb = readOptions(fn, options, n);
-  const w = new Float64Array(m * n);
-  transposeInto(a, m, n, w);
   const r = options.r === true ? new Float64Array(n * n) : undefined;
-  const diagR = qrTransposedInPlace(w, n, m, nb, r);
+  const { x, diagR } = qrTransposed(n, m, nb, (w) => transposeInto(a, m, n, w), r);
   const q = new Float64Array(m * n);
-  transposeInto(w, n, m, q);
+  transposeInto(x, n, m, q);
   return r === undefined ? { q, diagR } : { q, diagR, r };
 }
 
 function readOptions(fn: string, options: QROptions, n: number): number {
-  if (typeof options !== 'object' || options === null)
+  if (typeof options !== 'object' || options === null) {
     typeError(fn, 'options', 'an object', options);
+  }
   checkKnownKeys(fn, options, OPTION_KEYS);
   if (options.r !== undefined && typeof options.r !== 'boolean') {
     typeError(fn, 'options.r', 'a boolean', options.r);
@@ -115,61 +123,88 @@ function readOptions(fn: string, options: QROptions, n: number): number {
 
 /** The block size used by default for `n` reflectors (`n` itself means unblocked). */
 export function defaultBlockSize(n: number): number {
-  return n >= BLOCKED_MIN_SIZE ? DEFAULT_BLOCK_SIZE : Math.max(n, 1);
+  if (n < BLOCKED_MIN_SIZE) return Math.max(n, 1);
+  return n < LARGE_FROM ? DEFAULT_BLOCK_SIZE : LARGE_BLOCK_SIZE;
 }
 
 /**
- * The QR core, in place on the transpose. On entry `w` (`k × m`, row-major, `k ≤ m`) holds Aᵀ:
- * row j is column j of A. On exit it holds Qᵀ after the sign fix (row j is column j of Q).
- * Returns diag(R) after the sign fix; writes R (`k × k`, row-major, sign-fixed) into `r` if given.
- * No checks: for this folder's functions.
+ * The QR core, on the transpose. `fill(x)` writes Aᵀ (`k × m`, row-major, `k ≤ m`: row j is
+ * column j of A) at the start of the working array `x`; on return the first `k·m` elements of `x`
+ * hold Qᵀ after the sign fix (row j is column j of Q). `x` may be longer, and may be a view of
+ * WebAssembly memory: copy out what you keep. Returns diag(R) after the sign fix; writes R
+ * (`k × k`, row-major, sign-fixed) into `r` if given. No checks: for this folder's functions.
  */
-export function qrTransposedInPlace(
-  w: Float64Array,
+export function qrTransposed(
   k: number,
   m: number,
   blockSize: number,
+  fill: (x: Float64Array) => void,
   r?: Float64Array,
-): Float64Array {
+): { x: Float64Array; diagR: Float64Array } {
   const nb = Math.min(blockSize, k);
   const h = createHeap(heapSize(k, m, nb));
   const x = h.x;
-  x.set(w);
+  fill(x);
   const tau = new Float64Array(k);
   geqrf(h, k, m, nb, tau);
   const diagR = new Float64Array(k);
-  const sign = new Float64Array(k);
+  const negative = new Uint8Array(k);
   for (let j = 0; j < k; j++) {
     const d = x[j * m + j];
-    sign[j] = d < 0 ? -1 : 1;
+    negative[j] = d < 0 ? 1 : 0;
     diagR[j] = Math.abs(d);
   }
   if (r !== undefined) {
     for (let i = 0; i < k; i++) {
-      const neg = sign[i] < 0;
+      const neg = negative[i] === 1;
       for (let j = i; j < k; j++) r[i * k + j] = neg ? 0 - x[j * m + i] : x[j * m + i];
     }
   }
   orgqr(h, k, m, nb, tau);
-  // Sign fix: column j of Q (row j of w) times sign(Rⱼⱼ).
+  // Sign fix: column j of Q (row j of x) times sign(Rⱼⱼ).
   for (let j = 0; j < k; j++) {
+    if (negative[j] === 0) continue;
     const b = j * m;
-    if (sign[j] < 0) {
-      for (let i = 0; i < m; i++) w[b + i] = 0 - x[b + i]; // 0 − x: no −0
-    } else {
-      w.set(x.subarray(b, b + m), b);
-    }
+    for (let i = b; i < b + m; i++) x[i] = 0 - x[i]; // 0 − x: no −0
   }
-  return diagR;
+  return { x, diagR };
 }
 
-/**
- * Doubles in a heap: the matrix (`k × m`), then if blocked the packed V (`nb × m`), Y and Y₂
- * (`k × nb` each), the block's triangular factor as a product operand B and the Gram matrix VᵀV
- * (`nb × nb` each).
- */
+/** Where the blocked algorithm keeps its operands in the heap (indices of doubles). */
+interface Layout {
+  /** Reflectors per outer block (the size the regions are made for). */
+  readonly nb: number;
+  /** The block's V, packed dense `ib × len`, zeros and unit diagonal explicit. */
+  readonly v: number;
+  /** Y = Cᵀ V (`rows × ib`). */
+  readonly y: number;
+  /** Y₂ = Y T or Y Tᵀ (`rows × ib`). */
+  readonly y2: number;
+  /** The block's triangular factor as the right operand B of Y₂ = Y Bᵀ (`ib × ib`). */
+  readonly b: number;
+  /** The Gram matrix VᵀV (`ib × ib`). */
+  readonly g: number;
+  /** The triangular factor T, `nb × nb` (plain JavaScript array). */
+  readonly t: Float64Array;
+}
+
+/** Doubles in a heap: the matrix, then if blocked V (`nb × m`), Y, Y₂ (`k × nb`), B, G (`nb²`). */
 function heapSize(k: number, m: number, nb: number): number {
   return k * m + (nb < k ? nb * m + 2 * k * nb + 2 * nb * nb : 0);
+}
+
+function layout(k: number, m: number, nb: number): Layout {
+  const v = k * m;
+  const y = v + nb * m;
+  const y2 = y + k * nb;
+  const b = y2 + k * nb;
+  return { nb, v, y, y2, b, g: b + nb * nb, t: new Float64Array(nb * nb) };
+}
+
+/** The block sizes, outer first: `[nb, 8]`, `[nb]` if `nb ≤ 8`, `[]` if unblocked. */
+function blockSizes(nb: number, k: number): number[] {
+  if (nb >= k) return [];
+  return nb > INNER_BLOCK_SIZE ? [nb, INNER_BLOCK_SIZE] : [nb];
 }
 
 /**
@@ -214,32 +249,79 @@ export function orgqrTransposed(
 
 /** `dgeqrf` on the heap's matrix (`k × m` at offset 0), `nb` reflectors per block. */
 function geqrf(h: Heap, k: number, m: number, nb: number, tau: Float64Array): void {
-  if (nb >= k) {
+  const sizes = blockSizes(nb, k);
+  if (sizes.length === 0) {
     geqr2(h.x, m, 0, k, k, tau);
+  } else {
+    factorBlocked(h, m, layout(k, m, nb), tau, 0, k, sizes, 0);
+  }
+}
+
+/**
+ * Factors columns `j0 … j1−1` of A and applies their reflectors to the columns up to `j1 − 1`,
+ * blocked by `sizes[level]` (LAPACK's `dgeqrf` loop): each panel is factored the same way one
+ * level down (by `dgeqr2` at the last level), then applied to the columns on its right as a block.
+ */
+function factorBlocked(
+  h: Heap,
+  m: number,
+  L: Layout,
+  tau: Float64Array,
+  j0: number,
+  j1: number,
+  sizes: readonly number[],
+  level: number,
+): void {
+  const nb = level < sizes.length ? sizes[level] : j1 - j0;
+  if (nb >= j1 - j0) {
+    geqr2(h.x, m, j0, j1, j1, tau);
     return;
   }
-  const t = new Float64Array(nb * nb);
-  for (let j = 0; j < k; j += nb) {
-    const ib = Math.min(nb, k - j);
-    geqr2(h.x, m, j, j + ib, j + ib, tau);
-    // Trailing columns j+ib… of A: C ← Hᵀ C, i.e. Cᵀ ← Cᵀ − (Cᵀ V) T Vᵀ.
-    if (j + ib < k) applyBlock(h, m, k, nb, j, ib, tau, t, false);
+  for (let j = j0; j < j1; j += nb) {
+    const ib = Math.min(nb, j1 - j);
+    factorBlocked(h, m, L, tau, j, j + ib, sizes, level + 1);
+    // Columns j+ib … j1−1 of A: C ← Hᵀ C, i.e. Cᵀ ← Cᵀ − (Cᵀ V) T Vᵀ.
+    if (j + ib < j1) applyBlock(h, m, L, j, ib, j1, tau, false);
   }
 }
 
 /** `dorgqr` on the heap's matrix, from the output of {@link geqrf}. */
 function orgqr(h: Heap, k: number, m: number, nb: number, tau: Float64Array): void {
-  if (nb >= k) {
+  const sizes = blockSizes(nb, k);
+  if (sizes.length === 0) {
     org2r(h.x, m, 0, k, tau);
+  } else {
+    formBlocked(h, m, layout(k, m, nb), tau, 0, k, sizes, 0);
+  }
+}
+
+/**
+ * Forms columns `i0 … i1−1` of Q in place of their reflectors, given that the columns after
+ * them (up to `i1 − 1` at this level) are formed: LAPACK's `dorgqr` loop, blocks from the last,
+ * each applied as a block to the formed columns on its right, then formed one level down (by
+ * `dorg2r` at the last level).
+ */
+function formBlocked(
+  h: Heap,
+  m: number,
+  L: Layout,
+  tau: Float64Array,
+  i0: number,
+  i1: number,
+  sizes: readonly number[],
+  level: number,
+): void {
+  const nb = level < sizes.length ? sizes[level] : i1 - i0;
+  if (nb >= i1 - i0) {
+    org2r(h.x, m, i0, i1 - i0, tau);
     return;
   }
-  const t = new Float64Array(nb * nb);
-  const last = Math.floor((k - 1) / nb) * nb;
-  for (let i = last; i >= 0; i -= nb) {
-    const ib = Math.min(nb, k - i);
-    // Columns i+ib… of Q: C ← H C, i.e. Cᵀ ← Cᵀ − (Cᵀ V) Tᵀ Vᵀ.
-    if (i + ib < k) applyBlock(h, m, k, nb, i, ib, tau, t, true);
-    org2r(h.x, m, i, ib, tau);
+  const last = i0 + Math.floor((i1 - i0 - 1) / nb) * nb;
+  for (let i = last; i >= i0; i -= nb) {
+    const ib = Math.min(nb, i1 - i);
+    // Columns i+ib … i1−1 of Q: C ← H C, i.e. Cᵀ ← Cᵀ − (Cᵀ V) Tᵀ Vᵀ.
+    if (i + ib < i1) applyBlock(h, m, L, i, ib, i1, tau, true);
+    formBlocked(h, m, L, tau, i, i + ib, sizes, level + 1);
   }
 }
 
@@ -286,47 +368,43 @@ function org2r(w: Float64Array, m: number, i: number, ib: number, tau: Float64Ar
 
 /**
  * Applies the block of reflectors `j … j+ib−1` (H = H_j ⋯ H_{j+ib−1} = I − V T Vᵀ) to the
- * columns `j+ib … k−1` of A, rows `j … m−1`: Hᵀ C for the factorization (`dlarfb` 'L','T'),
- * H C when forming Q (`transposeT`; 'L','N'). In the transposed layout C is a block of rows of w.
+ * columns `j+ib … end−1` of A, rows `j … m−1`: Hᵀ C for the factorization (`dlarfb` 'L','T'),
+ * H C when forming Q (`transposeT`; 'L','N'). In the transposed layout C is a block of rows of
+ * the heap's matrix, and every step is a product of the kernels.
  */
 function applyBlock(
   h: Heap,
   m: number,
-  k: number,
-  nb: number,
+  L: Layout,
   j: number,
   ib: number,
+  end: number,
   tau: Float64Array,
-  t: Float64Array,
   transposeT: boolean,
 ): void {
   const x = h.x;
   const len = m - j;
-  const vOff = k * m;
-  const yOff = vOff + nb * m;
-  const y2Off = yOff + k * nb;
-  const bOff = y2Off + k * nb;
-  const gOff = bOff + nb * nb;
-  // Pack V (ib × len) after the matrix: row l is (0 … 0, 1, v_{j+l}) with the 1 at position l.
+  // Pack V (ib × len): row l is (0 … 0, 1, v_{j+l}) with the 1 at position l.
   for (let l = 0; l < ib; l++) {
     const src = (j + l) * m + j;
-    const dst = vOff + l * len;
+    const dst = L.v + l * len;
     x.fill(0, dst, dst + l);
     x[dst + l] = 1;
     x.copyWithin(dst + l + 1, src + l + 1, src + len);
   }
-  // T from the Gram matrix G = VᵀV (ib × ib, all of it: the kernels are faster than the triangle).
-  gemmABt(h, vOff, len, ib, vOff, len, ib, len, gOff);
-  larft(x, gOff, ib, tau, j, t);
+  // T from the Gram matrix G = VᵀV (all of it: the kernels are faster than the triangle).
+  gemmABt(h, L.v, len, ib, L.v, len, ib, len, L.g);
+  const t = L.t;
+  larft(x, L.g, ib, tau, j, t);
   // B such that Y·Bᵀ is Y·T (factorization: B = Tᵀ) or Y·Tᵀ (forming Q: B = T).
   for (let l = 0; l < ib; l++) {
-    for (let p = 0; p < ib; p++) x[bOff + l * ib + p] = transposeT ? t[l * ib + p] : t[p * ib + l];
+    for (let p = 0; p < ib; p++) x[L.b + l * ib + p] = transposeT ? t[l * ib + p] : t[p * ib + l];
   }
-  const rows = k - j - ib;
+  const rows = end - j - ib;
   const cOff = (j + ib) * m + j;
-  gemmABt(h, cOff, m, rows, vOff, len, ib, len, yOff); // Y = Cᵀ V
-  gemmABt(h, yOff, ib, rows, bOff, ib, ib, ib, y2Off); // Y₂ = Y T or Y Tᵀ
-  gemmSubAB(h, cOff, m, rows, y2Off, ib, vOff, len, len); // Cᵀ ← Cᵀ − Y₂ Vᵀ
+  gemmABt(h, cOff, m, rows, L.v, len, ib, len, L.y); // Y = Cᵀ V
+  gemmABt(h, L.y, ib, rows, L.b, ib, ib, ib, L.y2); // Y₂ = Y T or Y Tᵀ
+  gemmSubAB(h, cOff, m, rows, L.y2, ib, L.v, len, len); // Cᵀ ← Cᵀ − Y₂ Vᵀ
 }
 
 /**
