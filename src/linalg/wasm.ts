@@ -285,14 +285,26 @@ function subFunction(): Fn {
   f.set('pb1', 'pb0', 'bs', ADD);
   f.set('pb2', 'pb1', 'bs', ADD);
   f.set('pb3', 'pb2', 'bs', ADD);
-  f.set('end', 'pc0', 'len', i32(1), SHR_U, i32(16), MUL, ADD);
+  // Over t: four at a time (two vectors per row, unrolled), then two, then the odd one.
+  const step = (o: number) => {
+    for (let c = 0; c < 4; c++) f.set(vs[c], pb[c], vLoad(o));
+    for (let r = 0; r < 2; r++) {
+      f.emit(pc[r], pc[r], vLoad(o), ...combination(r, false), V_SUB, vStore(o));
+    }
+  };
+  const advance = (bytes: number) => {
+    for (const p of ['pc0', 'pc1', ...pb]) f.set(p, p, i32(bytes), ADD);
+  };
+  f.set('end', 'pc0', 'len', i32(2), SHR_U, i32(32), MUL, ADD);
   f.emit(BLOCK, 'pc0', 'end', GE_U, brIf(0), LOOP);
-  for (let c = 0; c < 4; c++) f.set(vs[c], pb[c], vLoad());
-  for (let r = 0; r < 2; r++)
-    f.emit(pc[r], pc[r], vLoad(), ...combination(r, false), V_SUB, vStore());
-  for (const p of ['pc1', ...pb]) f.set(p, p, i32(16), ADD);
-  f.set('pc0', 'pc0', i32(16), ADD);
+  step(0);
+  step(16);
+  advance(32);
   f.emit('pc0', 'end', LT_U, brIf(0), END, END);
+  f.emit('len', i32(2), AND, IF);
+  step(0);
+  advance(16);
+  f.emit(END);
   f.emit('len', i32(1), AND, IF);
   for (let r = 0; r < 2; r++)
     f.emit(pc[r], pc[r], f64Load(), ...combination(r, true), F_SUB, f64Store());
