@@ -88,7 +88,7 @@ export const DELTA_ORTHOGONAL: Strategy = {
     const n = shape.length;
     const [outC, inC] = layout === 'out-in' ? [shape[0], shape[1]] : [shape[n - 1], shape[n - 2]];
     const kernel = layout === 'out-in' ? shape.slice(2) : shape.slice(0, n - 2);
-    if (outC < inC) {
+    if (ctx.size > 0 && outC < inC) {
       rangeError(
         ctx.fn,
         'shape',

@@ -56,7 +56,7 @@ describe('weightinit sample', () => {
       file,
     );
     expect(r.code).toBe(0);
-    const t = decodeNpy(new Uint8Array(readFileSync(file)));
+    const { tensor: t } = decodeNpy(new Uint8Array(readFileSync(file)));
     expect(t.shape).toEqual([16, 16]);
     expect(t.data).toEqual(orthogonal([16, 16], { seed: 3, gain: 2 }).data);
   });

@@ -89,7 +89,7 @@ describe('identity, dirac, delta-orthogonal: exact', () => {
       t4.data[((o * 2 + i) * 3 + y) * 3 + x];
     expect(at(0, 0, 1, 1)).toBe(1);
     expect(at(1, 1, 1, 1)).toBe(1);
-    expect(t4.data.reduce((a, b) => a + b, 0)).toBe(2);
+    expect(Array.from(t4.data).reduce((a, b) => a + b, 0)).toBe(2);
   });
 
   it('dirac with groups, as PyTorch dirac_(w, groups=2)', () => {
