@@ -1,12 +1,23 @@
-// Micro-benchmark of src/linalg: Householder QR and orthogonalize on Gaussian matrices.
-// Build first (`npx tsc -p tsconfig.build.json`), then `node bench/linalg-micro.mjs [--quick]`.
-// Prints ms per call (median of several runs after a warm-up) and the GFLOP/s that means,
-// counting 4·M·N² − 4N³/3 flops (dgeqrf + dorgqr) for M = max(rows, cols), N = min(rows, cols).
+// Micro-benchmark of src/linalg: orthogonalize (PyTorch's orthogonal_ recipe: Householder QR
+// with the sign fix) on Gaussian matrices, plus the QR variants at small sizes.
+//
+//   npx tsc -p tsconfig.build.json && node bench/linalg-micro.mjs [options]
+//     --quick        fewer and smaller shapes
+//     --js           also time the JavaScript kernels (WebAssembly off): the fallback path
+//     --cold         also time the first call in a fresh process (JIT not warm), one per shape
+//     --json         one JSON object per line instead of a table
+//
+// Per shape: min and median wall time (ms) of warm calls, CPU time (ms) of the fastest, and the
+// GFLOP/s of the min, counting 4·M·N² − 4N³/3 flops (dgeqrf + dorgqr) for M = max(rows, cols),
+// N = min(rows, cols). On a shared machine prefer the min and the CPU time.
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { setWasmKernels } from '../dist/linalg/kernels.js';
 import { orthogonalize } from '../dist/linalg/orthogonal.js';
 import { householderQR } from '../dist/linalg/qr.js';
 import { householderQRReference } from '../dist/linalg/reference.js';
 
-const quick = process.argv.includes('--quick');
+const args = new Set(process.argv.slice(2));
 
 /** Standard normal matrix from a seeded mulberry32 + Box–Muller (benchmark input only). */
 function gaussian(size, seed) {
@@ -28,25 +39,42 @@ function gaussian(size, seed) {
   return out;
 }
 
-function time(f, runs) {
-  f(); // warm-up (and JIT)
-  const ts = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    f();
-    ts.push(performance.now() - t0);
-  }
-  ts.sort((x, y) => x - y);
-  return ts[Math.floor(ts.length / 2)];
-}
-
 const flops = (rows, cols) => {
   const M = Math.max(rows, cols);
   const N = Math.min(rows, cols);
   return 4 * M * N * N - (4 * N * N * N) / 3;
 };
 
-const shapes = quick
+/** Runs `f` once to warm up, then `runs` times: { min, median, cpu } in ms. */
+function time(f, runs) {
+  f();
+  const walls = [];
+  let cpu = Number.POSITIVE_INFINITY;
+  for (let i = 0; i < runs; i++) {
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    f();
+    walls.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu = Math.min(cpu, (c.user + c.system) / 1000);
+  }
+  walls.sort((x, y) => x - y);
+  return { min: walls[0], median: walls[Math.floor(walls.length / 2)], cpu };
+}
+
+const round = (x) => Math.round(x * 10) / 10;
+
+// Child mode: one cold call.
+if (process.argv[2] === '--cold-child') {
+  const [r, c] = process.argv.slice(3).map(Number);
+  const a = gaussian(r * c, 1234);
+  const t0 = performance.now();
+  orthogonalize(a, r, c);
+  process.stdout.write(String(performance.now() - t0));
+  process.exit(0);
+}
+
+const shapes = args.has('--quick')
   ? [
       [256, 256],
       [512, 512],
@@ -65,27 +93,36 @@ const shapes = quick
       [256, 4096],
     ];
 
-const rows = [];
+const results = [];
 for (const [r, c] of shapes) {
   const a = gaussian(r * c, 1234);
-  const big = r * c >= 2048 * 2048;
-  const runs = big ? 3 : r * c >= 1024 * 1024 ? 5 : 9;
-  const ms = time(() => orthogonalize(a, r, c), runs);
+  const size = r * c;
+  const runs = size >= 2048 * 2048 ? 3 : size >= 1024 * 1024 ? 5 : 9;
+  const t = time(() => orthogonalize(a, r, c), runs);
   const row = {
     shape: `${r}x${c}`,
-    orthogonalizeMs: +ms.toFixed(1),
-    gflops: +(flops(r, c) / ms / 1e6).toFixed(2),
+    ms: round(t.min),
+    medianMs: round(t.median),
+    cpuMs: round(t.cpu),
+    gflops: round(flops(r, c) / t.min / 1e6),
   };
-  if (r >= c && r * c <= 512 * 512) {
-    const blocked = time(() => householderQR(a, r, c, { blockSize: 32 }), runs);
-    const unblocked = time(() => householderQR(a, r, c, { blockSize: c }), runs);
-    const reference = time(() => householderQRReference(a, r, c), 3);
-    Object.assign(row, {
-      qrBlockedMs: +blocked.toFixed(1),
-      qrUnblockedMs: +unblocked.toFixed(1),
-      referenceMs: +reference.toFixed(1),
-    });
+  if (args.has('--js')) {
+    setWasmKernels(false);
+    row.jsMs = round(time(() => orthogonalize(a, r, c), Math.min(runs, 3)).min);
+    setWasmKernels(true);
   }
-  rows.push(row);
-  console.log(JSON.stringify(row));
+  if (args.has('--cold')) {
+    const self = fileURLToPath(import.meta.url);
+    const out = spawnSync(process.execPath, [self, '--cold-child', String(r), String(c)], {
+      encoding: 'utf8',
+    });
+    row.coldMs = round(Number(out.stdout));
+  }
+  if (r >= c && size <= 512 * 512) {
+    row.unblockedMs = round(time(() => householderQR(a, r, c, { blockSize: c }), runs).min);
+    row.referenceMs = round(time(() => householderQRReference(a, r, c), 3).min);
+  }
+  results.push(row);
+  if (args.has('--json')) console.log(JSON.stringify(row));
 }
+if (!args.has('--json')) console.table(results);

@@ -263,6 +263,20 @@ describe('householderQR', () => {
     }
   });
 
+  it('is scale-invariant from 1e-300 to 1e300 (no overflow, underflow or NaN)', () => {
+    const m = 150;
+    const n = 120;
+    const a = gaussian(m * n, 21);
+    const base = householderQR(a, m, n).q;
+    for (const s of [1e-300, 1e-200, 1e200, 1e300]) {
+      const scaled = a.map((v) => v * s);
+      const { q, diagR } = householderQR(scaled, m, n);
+      expect(allFinite(q)).toBe(true);
+      expect(maxAbsDiff(q, base)).toBeLessThan(1e-12);
+      expect(diagR.every((d) => d > 0 && Number.isFinite(d))).toBe(true);
+    }
+  });
+
   it('one column: q = a / ‖a‖, R = ‖a‖', () => {
     const a = new Float64Array([-2, 1, 2]);
     const { q, diagR } = householderQR(a, 3, 1);
