@@ -11,7 +11,8 @@ export function describe(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value);
   if (typeof value === 'bigint') return `${value}n`;
   if (Array.isArray(value)) return `[${value.map(describe).join(', ')}]`;
-  if (ArrayBuffer.isView(value)) return `${value.constructor.name}(${(value as Uint8Array).length})`;
+  if (ArrayBuffer.isView(value))
+    return `${value.constructor.name}(${(value as Uint8Array).length})`;
   if (typeof value === 'function') return 'a function';
   if (typeof value === 'object') {
     const name = (value as object).constructor?.name;
@@ -49,7 +50,8 @@ export function checkFinite(fn: string, arg: string, value: unknown): number {
 /** Checks `value` is a finite number `> 0` (or `>= 0` when `allowZero`). */
 export function checkPositive(fn: string, arg: string, value: unknown, allowZero = false): number {
   const v = checkFinite(fn, arg, value);
-  if (allowZero ? v < 0 : v <= 0) rangeError(fn, arg, allowZero ? 'a number >= 0' : 'a number > 0', v);
+  if (allowZero ? v < 0 : v <= 0)
+    rangeError(fn, arg, allowZero ? 'a number >= 0' : 'a number > 0', v);
   return v;
 }
 
@@ -82,12 +84,14 @@ export function checkChoice<T extends string>(
 }
 
 /** Rejects option keys that the function does not know (a typo is an error, not a silent default). */
-export function checkKnownKeys(
-  fn: string,
-  options: object,
-  known: readonly string[],
-): void {
+export function checkKnownKeys(fn: string, options: object, known: readonly string[]): void {
   for (const key of Object.keys(options)) {
-    if (!known.includes(key)) rangeError(fn, 'options', `made of ${oneOf(known)}`, key);
+    if (!known.includes(key))
+      rangeError(
+        fn,
+        'options',
+        `made of the keys ${known.map((k) => JSON.stringify(k)).join(', ')}`,
+        key,
+      );
   }
 }

@@ -187,7 +187,7 @@ describe('bad input: clear errors naming the function, the argument, what was ex
       'unknown option',
       () => init.heNormal([2, 2], { seed: 0, gian: 2 } as never),
       RangeError,
-      'heNormal: `options` must be made of',
+      'heNormal: `options` must be made of the keys "dtype", "seed", "stream", "rng"',
     ],
     [
       'bad dtype',

@@ -1,0 +1,30 @@
+/** The installed command, end to end: `node bin/weightinit.js` on the built package. */
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { VERSION } from '../../src/version.js';
+
+const root = new URL('../../', import.meta.url);
+const cli = (...args: string[]) =>
+  spawnSync(process.execPath, ['bin/weightinit.js', ...args], { cwd: root, encoding: 'utf8' });
+
+describe('bin/weightinit.js', () => {
+  it('samples and exits 0', () => {
+    const r = cli('sample', 'he-normal', '--shape', '256,256');
+    expect(r.status).toBe(0);
+    expect(r.stdout).toContain('he-normal  shape [256, 256]');
+  });
+
+  it('exits 2 with the message on stderr for a usage error, nothing on stdout', () => {
+    const r = cli('sample', 'he-normal', '--shape', '5');
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toContain('heNormal: `shape` must be at least 2 dimensions');
+  });
+
+  it('--version is the package version', () => {
+    const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8'));
+    expect(VERSION).toBe(pkg.version);
+    expect(cli('--version').stdout.trim()).toBe(VERSION);
+  });
+});
