@@ -7,7 +7,7 @@
  */
 
 import { checkInteger, rangeError, typeError } from '../tensor/errors.js';
-import { philoxBlocksRaw } from './philox.js';
+import { philoxBlock1, philoxBlocksRaw } from './philox.js';
 
 /** Blocks generated per chunk: 4096 words (16 KiB) stay in L1 while a sampler reads them. */
 const CHUNK_BLOCKS = 1024;
@@ -47,7 +47,8 @@ export function nextChunk(
 const priv = new Uint32Array(4);
 let pk0 = 0;
 let pk1 = 0;
-let pElem = 0;
+let pLo = 0;
+let pHi = 0;
 let pBlock = 0;
 let pLane = 4;
 
@@ -55,7 +56,8 @@ let pLane = 4;
 export function privateStart(k0: number, k1: number, i: number): void {
   pk0 = k0;
   pk1 = k1;
-  pElem = i;
+  pLo = i % 2 ** 32;
+  pHi = (i - pLo) / 2 ** 32;
   pBlock = 0;
   pLane = 4;
 }
@@ -63,7 +65,7 @@ export function privateStart(k0: number, k1: number, i: number): void {
 /** The next word of the current private stream. */
 export function privateWord(): number {
   if (pLane === 4) {
-    philoxBlocksRaw(pk0, pk1, pElem, pBlock, 1, 1, priv, 0);
+    philoxBlock1(pk0, pk1, pLo, pHi, pBlock, 1, priv);
     pBlock = (pBlock + 1) >>> 0;
     pLane = 0;
   }
