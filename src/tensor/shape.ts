@@ -33,7 +33,12 @@ export function checkShape(
   }
   const size = sizeOf(shape);
   if (size > maxElements) {
-    rangeError(fn, 'shape', `at most ${maxElements} elements in all (${describe(shape)} has ${size})`, shape);
+    rangeError(
+      fn,
+      'shape',
+      `at most ${maxElements} elements in all (${describe(shape)} has ${size})`,
+      shape,
+    );
   }
   return Object.freeze([...shape]);
 }

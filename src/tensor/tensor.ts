@@ -20,5 +20,7 @@ export interface Tensor<D extends DType = DType> {
 
 /** Allocates the typed array for `size` elements of `dtype`. */
 export function allocate<D extends DType>(dtype: D, size: number): TypedArrayFor<D> {
-  return (dtype === 'float32' ? new Float32Array(size) : new Float64Array(size)) as TypedArrayFor<D>;
+  return (
+    dtype === 'float32' ? new Float32Array(size) : new Float64Array(size)
+  ) as TypedArrayFor<D>;
 }
