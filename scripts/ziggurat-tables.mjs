@@ -72,7 +72,12 @@ const fTab = x.map((xi, i) => (i === 0 ? 0 : i === N ? 1 : f(xi)));
 const fmt = (arr) => {
   const lines = [];
   for (let i = 0; i < arr.length; i += 3) {
-    lines.push(`  ${arr.slice(i, i + 3).map((d) => String(d)).join(', ')},`);
+    lines.push(
+      `  ${arr
+        .slice(i, i + 3)
+        .map((d) => String(d))
+        .join(', ')},`,
+    );
   }
   return lines.join('\n');
 };
