@@ -10,6 +10,13 @@
  */
 import { instantiateKernels, type WasmKernels } from './wasm.js';
 
+/**
+ * Pairs of rows per call of a kernel. Short calls let a first, cold call move to the optimized
+ * code of the kernels as soon as the engine has it (WebAssembly starts in a baseline compiler and
+ * a running call does not switch); the call overhead stays under 1%.
+ */
+export const CALL_PAIRS = 8;
+
 /** Chunk of the long dimension kept in L1 while the small dimension is swept (in doubles). */
 export const KC = 256;
 
@@ -228,8 +235,13 @@ export function gemmABt(
   const quads = nb >> 2;
   for (let t0 = 0; t0 < len; t0 += KC) {
     const kl = Math.min(KC, len - t0);
-    if (pairs > 0 && quads > 0)
-      h.abt(aOff + t0, aStride, pairs, bOff + t0, bStride, quads, kl, yOff, nb);
+    if (quads > 0) {
+      for (let q0 = 0; q0 < pairs; q0 += CALL_PAIRS) {
+        const n = Math.min(CALL_PAIRS, pairs - q0);
+        const a = aOff + 2 * q0 * aStride + t0;
+        h.abt(a, aStride, n, bOff + t0, bStride, quads, kl, yOff + 2 * q0 * nb, nb);
+      }
+    }
     // What the 2 × 4 blocks leave: the last columns of Y for paired rows, and an odd last row.
     for (let q = 0; q < p; q++) {
       const a0 = aOff + q * aStride + t0;
@@ -330,8 +342,13 @@ export function gemmSubAB(
   const quads = nb >> 2;
   for (let t0 = 0; t0 < len; t0 += KC) {
     const kl = Math.min(KC, len - t0);
-    if (pairs > 0 && quads > 0)
-      h.sub(cOff + t0, cStride, pairs, yOff, nb, quads, bOff + t0, bStride, kl);
+    if (quads > 0) {
+      for (let q0 = 0; q0 < pairs; q0 += CALL_PAIRS) {
+        const n = Math.min(CALL_PAIRS, pairs - q0);
+        const c = cOff + 2 * q0 * cStride + t0;
+        h.sub(c, cStride, n, yOff + 2 * q0 * nb, nb, quads, bOff + t0, bStride, kl);
+      }
+    }
     for (let q = 0; q < p; q++) {
       const c0 = cOff + q * cStride + t0;
       const y0 = yOff + q * nb;

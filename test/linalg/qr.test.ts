@@ -8,6 +8,7 @@ import {
   type QROptions,
 } from '../../src/linalg/qr.js';
 import { householderQRReference } from '../../src/linalg/reference.js';
+import { checkKnownKeys } from '../../src/tensor/errors.js';
 import { allFinite, gaussian, maxAbsDiff, orthonormalityError } from './util.js';
 
 describe('larfg (LAPACK dlarfg conventions)', () => {
@@ -305,6 +306,16 @@ describe('householderQR', () => {
   });
 });
 
+/** The message a helper of errors.ts throws, so the table follows its wording. */
+function messageOf(f: () => void): string {
+  try {
+    f();
+  } catch (e) {
+    return (e as Error).message;
+  }
+  throw new Error('expected a throw');
+}
+
 describe('bad inputs', () => {
   const f = (n: number) => new Float64Array(n);
   const cases: [string, () => unknown, ErrorConstructor, string][] = [
@@ -378,7 +389,7 @@ describe('bad inputs', () => {
       'unknown option',
       () => householderQR(f(2), 2, 1, { blocksize: 4 } as never),
       RangeError,
-      'householderQR: `options` must be made of one of "r", "blockSize", got "blocksize"',
+      messageOf(() => checkKnownKeys('householderQR', { blocksize: 4 }, ['r', 'blockSize'])),
     ],
     [
       'blockSize 0',
