@@ -211,7 +211,7 @@ describe('encodeNpy', () => {
     [
       () => encodeNpy({ shape: [2], data: new Float32Array(2) }, { dtyp: 'float16' } as object),
       RangeError,
-      'encodeNpy: `options` must be made of one of "dtype", "chunkBytes", got "dtyp"',
+      'encodeNpy: `options` must be made of the keys "dtype", "chunkBytes", got "dtyp"',
     ],
     [
       () => npyChunks({ shape: [2], data: new Float32Array(2) }, { chunkBytes: 0 }).next(),

@@ -561,7 +561,7 @@ describe('encodeSafetensors: bad input', () => {
     [
       () => encodeSafetensors([], undefined, { type: 'float16' } as never),
       RangeError,
-      /`options` must be made of one of "dtype", "chunkBytes", got "type"/,
+      /`options` must be made of the keys "dtype", "chunkBytes", got "type"/,
     ],
   ])('%#', (call, type, message) => {
     expect(call).toThrow(type);
