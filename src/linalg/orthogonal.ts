@@ -1,8 +1,9 @@
 /**
  * The orthogonal matrix of PyTorch's `torch.nn.init.orthogonal_` (Saxe, McClelland & Ganguli
- * 2014), from a Gaussian matrix: the Q factor of its QR decomposition with the sign fix.
+ * 2014, "Exact solutions to the nonlinear dynamics of learning in deep linear neural networks"),
+ * from a Gaussian matrix: the Q factor of its QR decomposition with the sign fix (Mezzadri 2007,
+ * "How to generate random matrices from the classical compact groups").
  */
-
 import { checkFiniteEntries, checkMatrix, transposeInto } from './matrix.js';
 import { defaultBlockSize, qrTransposed } from './qr.js';
 
@@ -19,12 +20,15 @@ import { defaultBlockSize, qrTransposed } from './qr.js';
  * NaN), where PyTorch would zero the columns whose Rⱼⱼ = 0. Zero sizes give an empty matrix.
  * `a` is not modified.
  *
- * Cost: 4·M·N² − 4N³/3 flops with M = max(rows, cols), N = min(rows, cols). A wide matrix is
- * factored as it is stored (its rows are the columns of `flatᵀ`), a tall one after a transpose.
+ * Cost: 4·M·N² − 4N³/3 flops with M = max(rows, cols), N = min(rows, cols), mostly in
+ * WebAssembly SIMD products (a bit-identical JavaScript path where WebAssembly is unavailable);
+ * about 0.3–0.45 s for 1024 × 1024 on one core of a 2020s server (`bench/linalg-micro.mjs`).
+ * A wide matrix is factored as it is stored (its rows are the columns of `flatᵀ`), a tall one
+ * after a transpose. Memory: about twice the matrix, plus the result.
  *
  * @param a row-major `rows × cols` values, typically standard normal draws (not modified).
  * @example
- * orthogonalize(new Float64Array([3, 4]), 1, 2); // Float64Array [0.6, 0.8]
+ * orthogonalize(new Float64Array([3, 4]), 1, 2); // ≈ Float64Array [0.6, 0.8]
  * orthogonalize(new Float64Array([2, 0, 0, -3]), 2, 2); // Float64Array [1, 0, 0, -1]
  * @throws TypeError if `a` is not a `Float64Array` or a size is not a number; RangeError if
  *   `rows`/`cols` are not integers ≥ 0, `a.length ≠ rows·cols`, or an entry is not finite.
