@@ -2,7 +2,13 @@ import { checkChoice, checkInteger, rangeError } from '../tensor/errors.js';
 import { LAYOUTS, type Layout } from '../tensor/fans.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { create, type Strategy } from './initializer.js';
-import { type BaseOptions, type Context, OPTION_KEYS, optionalNumber } from './options.js';
+import {
+  type BaseOptions,
+  type Context,
+  convKernel,
+  OPTION_KEYS,
+  optionalNumber,
+} from './options.js';
 
 /** Options of `identity`. */
 export interface IdentityOptions extends BaseOptions {
@@ -70,28 +76,16 @@ export const DIRAC: Strategy = {
     const layout =
       o.layout === undefined ? 'out-in' : checkChoice(ctx.fn, 'layout', o.layout, LAYOUTS);
     const groups = o.groups === undefined ? 1 : checkInteger(ctx.fn, 'groups', o.groups, 1);
-    const { shape } = ctx;
-    const n = shape.length;
-    if (n < 3 || n > 5)
-      rangeError(ctx.fn, 'shape', '3, 4 or 5 dimensions (a conv1d/2d/3d kernel)', shape);
-    const [outC, inC] = layout === 'out-in' ? [shape[0], shape[1]] : [shape[n - 1], shape[n - 2]];
-    const kernel = layout === 'out-in' ? shape.slice(2) : shape.slice(0, n - 2);
-    if (outC % groups !== 0)
-      rangeError(ctx.fn, 'groups', `a divisor of the out channels (${outC})`, groups);
-    const perGroup = outC / groups;
-    let centre = 0;
-    for (const k of kernel) centre = centre * k + Math.floor(k / 2);
-    const kernelSize = kernel.reduce((a, b) => a * b, 1);
+    const k = convKernel(ctx, layout);
+    if (k.outChannels % groups !== 0) {
+      rangeError(ctx.fn, 'groups', `a divisor of the out channels (${k.outChannels})`, groups);
+    }
+    const perGroup = k.outChannels / groups;
     const positions: number[] = [];
-    if (kernelSize > 0) {
+    if (k.kernelSize > 0) {
       for (let grp = 0; grp < groups; grp++) {
-        for (let d = 0; d < Math.min(perGroup, inC); d++) {
-          const o = grp * perGroup + d;
-          positions.push(
-            layout === 'out-in'
-              ? (o * inC + d) * kernelSize + centre
-              : (centre * inC + d) * outC + o,
-          );
+        for (let d = 0; d < Math.min(perGroup, k.inChannels); d++) {
+          positions.push(k.index(grp * perGroup + d, d, k.centre));
         }
       }
     }

@@ -9,7 +9,13 @@ import {
   rangeError,
   typeError,
 } from '../tensor/errors.js';
-import { computeFans, type Fans, type Layout } from '../tensor/fans.js';
+import {
+  computeFans,
+  type Fans,
+  type KernelGeometry,
+  kernelGeometry,
+  type Layout,
+} from '../tensor/fans.js';
 import { checkShape, sizeOf } from '../tensor/shape.js';
 import { DTYPES, type DType } from '../tensor/tensor.js';
 
@@ -138,4 +144,12 @@ export function contextFans(ctx: Context, options: FanOptions): Fans {
 /** Checks an optional finite number, returning `fallback` when it is `undefined`. */
 export function optionalNumber(fn: string, name: string, value: unknown, fallback: number): number {
   return value === undefined ? fallback : checkFinite(fn, name, value);
+}
+
+/** The geometry of a conv1d/2d/3d kernel (3 to 5 dimensions), checked. */
+export function convKernel(ctx: Context, layout: Layout): KernelGeometry {
+  if (ctx.shape.length < 3 || ctx.shape.length > 5) {
+    rangeError(ctx.fn, 'shape', '3, 4 or 5 dimensions (a conv1d/2d/3d kernel)', ctx.shape);
+  }
+  return kernelGeometry(ctx.shape, layout);
 }

@@ -7,6 +7,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { create, type FloatArray, type Strategy, wholeTensorFill } from './initializer.js';
 import {
   type Context,
+  convKernel,
   OPTION_KEYS,
   optionalNumber,
   type RandomOptions,
@@ -26,16 +27,6 @@ export interface OrthogonalOptions extends RandomOptions {
 
 const KEYS = [...OPTION_KEYS.random, 'gain', 'layout'];
 
-function checkGain(ctx: Context, value: unknown): number {
-  const g = optionalNumber(ctx.fn, 'gain', value, 1);
-  if (g < 0) rangeError(ctx.fn, 'gain', 'a number >= 0', g);
-  return g;
-}
-
-function checkLayout(ctx: Context, value: unknown): Layout {
-  return value === undefined ? 'out-in' : checkChoice(ctx.fn, 'layout', value, LAYOUTS);
-}
-
 /**
  * A Haar-distributed `rows × cols` matrix with orthonormal rows (wide) or columns (tall),
  * times `gain`: standard normal draws (float32, row-major, the tensor's own stream), QR with
@@ -49,14 +40,21 @@ function haar(source: () => RandomSource, rows: number, cols: number, gain: numb
   return q;
 }
 
+/** The options orthogonal and delta-orthogonal share, validated. */
+function common(ctx: Context, o: Record<string, unknown>) {
+  const gain = optionalNumber(ctx.fn, 'gain', o.gain, 1);
+  if (gain < 0) rangeError(ctx.fn, 'gain', 'a number >= 0', gain);
+  const layout: Layout =
+    o.layout === undefined ? 'out-in' : checkChoice(ctx.fn, 'layout', o.layout, LAYOUTS);
+  return { gain, layout, source: randomSource(ctx.fn, o) };
+}
+
 export const ORTHOGONAL: Strategy = {
   name: 'orthogonal',
   fn: 'orthogonal',
   keys: KEYS,
   parts(ctx, o) {
-    const gain = checkGain(ctx, o.gain);
-    const layout = checkLayout(ctx, o.layout);
-    const source = randomSource(ctx.fn, o);
+    const { gain, layout, source } = common(ctx, o);
     const { shape } = ctx;
     if (shape.length < 2) rangeError(ctx.fn, 'shape', 'at least 2 dimensions', shape);
     const last = shape.length - 1;
@@ -78,16 +76,10 @@ export const DELTA_ORTHOGONAL: Strategy = {
   fn: 'deltaOrthogonal',
   keys: KEYS,
   parts(ctx, o) {
-    const gain = checkGain(ctx, o.gain);
-    const layout = checkLayout(ctx, o.layout);
-    const source = randomSource(ctx.fn, o);
+    const { gain, layout, source } = common(ctx, o);
     const { shape } = ctx;
-    if (shape.length < 3 || shape.length > 5) {
-      rangeError(ctx.fn, 'shape', '3, 4 or 5 dimensions (a conv1d/2d/3d kernel)', shape);
-    }
-    const n = shape.length;
-    const [outC, inC] = layout === 'out-in' ? [shape[0], shape[1]] : [shape[n - 1], shape[n - 2]];
-    const kernel = layout === 'out-in' ? shape.slice(2) : shape.slice(0, n - 2);
+    const k = convKernel(ctx, layout);
+    const [outC, inC] = [k.outChannels, k.inChannels];
     if (ctx.size > 0 && outC < inC) {
       rangeError(
         ctx.fn,
@@ -96,10 +88,6 @@ export const DELTA_ORTHOGONAL: Strategy = {
         shape,
       );
     }
-    // Row-major offset of the kernel's centre, and the strides of (out, in) around it.
-    let centre = 0;
-    for (const k of kernel) centre = centre * k + Math.floor(k / 2);
-    const kernelSize = kernel.reduce((a, b) => a * b, 1);
     return {
       expected: { mean: 0, std: ctx.size === 0 ? 0 : gain * Math.sqrt(inC / ctx.size) },
       chunkable: false,
@@ -107,13 +95,7 @@ export const DELTA_ORTHOGONAL: Strategy = {
         out.fill(0);
         const q = haar(source, outC, inC, gain);
         for (let i = 0; i < outC; i++) {
-          for (let j = 0; j < inC; j++) {
-            const at =
-              layout === 'out-in'
-                ? (i * inC + j) * kernelSize + centre
-                : (centre * inC + j) * outC + i;
-            out[at] = q[i * inC + j];
-          }
+          for (let j = 0; j < inC; j++) out[k.index(i, j, k.centre)] = q[i * inC + j];
         }
       }),
     };

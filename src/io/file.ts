@@ -170,16 +170,7 @@ export async function writeNpy(
   tensor: TensorLike,
   options?: EncodeNpyOptions,
 ): Promise<number> {
-  const chunks = npyChunks(tensor, options);
-  // Validate before any file is created: the generator checks its arguments on first use.
-  const first = chunks.next();
-  return writeFileAtomic(
-    path,
-    (function* () {
-      if (!first.done) yield first.value;
-      yield* chunks;
-    })(),
-  );
+  return writeFileAtomic(path, validatedFirst(npyChunks(tensor, options)));
 }
 
 /**
@@ -197,13 +188,17 @@ export async function writeSafetensors(
   metadata?: Readonly<Record<string, string>>,
   options?: EncodeSafetensorsOptions,
 ): Promise<number> {
-  const chunks = safetensorsChunks(tensors, metadata, options);
+  return writeFileAtomic(path, validatedFirst(safetensorsChunks(tensors, metadata, options)));
+}
+
+/**
+ * Runs a chunk generator up to its first chunk now, so that the generator's argument checks
+ * throw before any file is created, and returns the whole sequence.
+ */
+function validatedFirst(chunks: Generator<Uint8Array>): Iterable<Uint8Array> {
   const first = chunks.next();
-  return writeFileAtomic(
-    path,
-    (function* () {
-      if (!first.done) yield first.value;
-      yield* chunks;
-    })(),
-  );
+  return (function* () {
+    if (!first.done) yield first.value;
+    yield* chunks;
+  })();
 }

@@ -99,3 +99,39 @@ export function parseFanMode(fn: string, value: unknown): FanMode {
   }
   return checkChoice(fn, 'mode', value, FAN_MODES);
 }
+
+/** Where the channels and the kernel of a convolution weight sit, for a layout. */
+export interface KernelGeometry {
+  readonly outChannels: number;
+  readonly inChannels: number;
+  /** Spatial dimensions of the kernel. */
+  readonly kernel: readonly number[];
+  /** Number of kernel taps (product of `kernel`). */
+  readonly kernelSize: number;
+  /** Row-major offset of the kernel's centre tap (each dimension's `floor(k / 2)`). */
+  readonly centre: number;
+  /** Memory index of weight (out channel `o`, in channel `i`, kernel tap `tap`). */
+  index(o: number, i: number, tap: number): number;
+}
+
+/**
+ * The geometry of a convolution weight: `[out, in, ...kernel]` for `out-in`,
+ * `[...kernel, in, out]` for `in-out`. The shape must have at least 2 dimensions.
+ */
+export function kernelGeometry(shape: readonly number[], layout: Layout): KernelGeometry {
+  const n = shape.length;
+  const outIn = layout === 'out-in';
+  const outChannels = outIn ? shape[0] : shape[n - 1];
+  const inChannels = outIn ? shape[1] : shape[n - 2];
+  const kernel = outIn ? shape.slice(2) : shape.slice(0, n - 2);
+  let centre = 0;
+  let kernelSize = 1;
+  for (const k of kernel) {
+    centre = centre * k + Math.floor(k / 2);
+    kernelSize *= k;
+  }
+  const index = outIn
+    ? (o: number, i: number, tap: number) => (o * inChannels + i) * kernelSize + tap
+    : (o: number, i: number, tap: number) => (tap * inChannels + i) * outChannels + o;
+  return { outChannels, inChannels, kernel, kernelSize, centre, index };
+}

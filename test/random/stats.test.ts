@@ -16,6 +16,7 @@ import {
   permutation,
   ZIG_R,
 } from '../../src/random/index.js';
+import { ks } from '../support/stats.js';
 
 const DTYPES = [
   ['float32', Float32Array],
@@ -85,30 +86,6 @@ function expectMoments(sample: ArrayLike<number>, exact: number[], center = 0, s
 }
 
 const P_MIN = 1e-3;
-
-/**
- * One-sample Kolmogorov–Smirnov test: D = sup |F_n − F| and its asymptotic p-value
- * P(K > (√n + 0.12 + 0.11/√n)·D) (Kolmogorov's distribution with Stephens' 1970 correction,
- * accurate to ~1e-3 for n ≥ 100). @stdlib/stats-kstest computes the exact distribution, which
- * takes minutes above n ≈ 5·10⁴, so it is used below only to cross-check this function.
- */
-function ks(
-  sample: ArrayLike<number>,
-  cdf: (x: number) => number,
-): { statistic: number; pValue: number } {
-  const x = Float64Array.from(sample).sort();
-  const n = x.length;
-  let d = 0;
-  for (let i = 0; i < n; i++) {
-    const f = cdf(x[i]);
-    d = Math.max(d, (i + 1) / n - f, f - i / n);
-  }
-  const sq = Math.sqrt(n);
-  const lambda = (sq + 0.12 + 0.11 / sq) * d;
-  let p = 0;
-  for (let k = 1; k <= 100; k++) p += 2 * (k % 2 ? 1 : -1) * Math.exp(-2 * k * k * lambda * lambda);
-  return { statistic: d, pValue: Math.min(1, Math.max(0, p)) };
-}
 
 describe('the KS helper', () => {
   it('agrees with @stdlib/stats-kstest (exact) at n = 20 000', () => {
