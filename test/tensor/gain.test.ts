@@ -1,12 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { gain, NONLINEARITIES } from '../../src/tensor/gain.js';
+import { torchManifest } from '../support/golden.js';
 
-// ../shared/golden/torch/manifest.json holds torch.nn.init.calculate_gain outputs from
-// PyTorch 2.13 (tools/torch_golden.py); keys are PyTorch's names, `leaky_relu(0.2)` with param.
-const manifest = JSON.parse(
-  readFileSync(new URL('../../../shared/golden/torch/manifest.json', import.meta.url), 'utf8'),
-) as { calculate_gain: Record<string, number> };
+// calculate_gain outputs of PyTorch 2.13 (test/support/golden.ts); keys are PyTorch's names,
+// `leaky_relu(0.2)` with its param.
+const manifest = torchManifest;
 
 describe('gain', () => {
   it.each(Object.entries(manifest.calculate_gain))(
