@@ -38,12 +38,14 @@ export function checkFiniteEntries(fn: string, name: string, a: Float64Array): v
   }
 }
 
-/** Tile edge of the blocked transpose (32 × 32 doubles = 8 KiB per tile). */
-const TILE = 32;
+/** Columns per strip of the transpose: the destination lines of a strip stay in L2 cache. */
+const STRIP = 1024;
 
 /**
  * Writes the transpose of the row-major `rows × cols` matrix `src` into `dst` (`cols × rows`),
- * tile by tile so that both sides stay in cache. No checks; `src` and `dst` must not overlap.
+ * eight source rows at a time, so that each destination write fills a whole 64-byte line (a
+ * plain tiled transpose thrashes the cache when a dimension is a power of two), in strips of
+ * `STRIP` columns. No checks; `src` and `dst` must not overlap.
  */
 export function transposeInto(
   src: Float64Array,
@@ -51,14 +53,33 @@ export function transposeInto(
   cols: number,
   dst: Float64Array,
 ): void {
-  for (let i0 = 0; i0 < rows; i0 += TILE) {
-    const i1 = Math.min(i0 + TILE, rows);
-    for (let j0 = 0; j0 < cols; j0 += TILE) {
-      const j1 = Math.min(j0 + TILE, cols);
-      for (let i = i0; i < i1; i++) {
-        const si = i * cols;
-        for (let j = j0; j < j1; j++) dst[j * rows + i] = src[si + j];
+  for (let j0 = 0; j0 < cols; j0 += STRIP) {
+    const j1 = Math.min(cols, j0 + STRIP);
+    let i = 0;
+    for (; i + 8 <= rows; i += 8) {
+      const s0 = i * cols;
+      const s1 = s0 + cols;
+      const s2 = s1 + cols;
+      const s3 = s2 + cols;
+      const s4 = s3 + cols;
+      const s5 = s4 + cols;
+      const s6 = s5 + cols;
+      const s7 = s6 + cols;
+      for (let j = j0; j < j1; j++) {
+        const d = j * rows + i;
+        dst[d] = src[s0 + j];
+        dst[d + 1] = src[s1 + j];
+        dst[d + 2] = src[s2 + j];
+        dst[d + 3] = src[s3 + j];
+        dst[d + 4] = src[s4 + j];
+        dst[d + 5] = src[s5 + j];
+        dst[d + 6] = src[s6 + j];
+        dst[d + 7] = src[s7 + j];
       }
+    }
+    for (; i < rows; i++) {
+      const s = i * cols;
+      for (let j = j0; j < j1; j++) dst[j * rows + i] = src[s + j];
     }
   }
 }

@@ -14,6 +14,23 @@ describe('transpose', () => {
     expect(transpose(t, 45, 70)).toEqual(a);
   });
 
+  it('is right for every remainder of 8 rows and across strips (1024 columns)', () => {
+    for (const [r, c] of [
+      [1, 5],
+      [7, 3],
+      [8, 8],
+      [9, 1030],
+      [17, 2100],
+      [2100, 17],
+    ]) {
+      const a = gaussian(r * c, r + c);
+      const t = transpose(a, r, c);
+      let ok = true;
+      for (let i = 0; i < r; i++) for (let j = 0; j < c; j++) ok &&= t[j * r + i] === a[i * c + j];
+      expect(ok).toBe(true);
+    }
+  });
+
   it('handles zero sizes', () => {
     expect(transpose(new Float64Array(0), 0, 7).length).toBe(0);
   });
