@@ -128,7 +128,11 @@ export function setWasmKernels(enabled: boolean): void {
   wasmEnabled = enabled;
 }
 
-/** Allocates a heap of `size` doubles (zeroed), in WebAssembly memory when possible. */
+/**
+ * A heap of `size` doubles, in WebAssembly memory when possible. Its contents are unspecified
+ * (WebAssembly memory is reused between factorizations), and it is valid until the next call:
+ * copy results out.
+ */
 export function createHeap(size: number): Heap {
   const k = wasmEnabled ? instantiateKernels(size * 8) : null;
   return k === null ? new JsHeap(new Float64Array(size)) : new WasmHeap(k, size);

@@ -1,6 +1,6 @@
 /**
  * The WebAssembly SIMD micro-kernels of the blocked QR, assembled here from readable
- * instructions (no build step, no binary blob, no dependency): about 1 KiB of code, compiled
+ * instructions (no build step, no binary blob, no dependency): under 2 KiB of code, compiled
  * synchronously once, small enough for a browser's main thread.
  *
  * Two functions, each the register-blocked inner loop of one matrix–matrix product of
@@ -20,7 +20,12 @@ interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => { buffer: ArrayBuffer };
+  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+}
+
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
 }
 
 /** `abt(a, aStride, pairs, b, bStride, quads, len, y, yStride)`. */
@@ -354,19 +359,40 @@ function compiledModule(): object | null {
 
 /** Largest memory asked for: 2 GiB (byte offsets stay positive 32-bit integers). */
 const MAX_BYTES = 2 ** 31;
+/**
+ * Requests up to this size share one instance, kept between calls (its memory grows to the
+ * largest such request, never beyond): a new memory costs tens of microseconds, which matters
+ * for small matrices. Larger requests get a memory of their own, freed with it.
+ */
+const SHARED_BYTES = 2 ** 25;
+const PAGE = 65536;
+
+let shared: { memory: WasmMemory; abt: AbtKernel; sub: SubKernel } | undefined;
 
 /**
- * A fresh instance of the kernels on a new memory of at least `bytes` bytes, or `null` when
- * WebAssembly SIMD is unavailable or the memory cannot be had (then use the JS kernels).
- * The memory is garbage-collected with the instance.
+ * An instance of the kernels on a memory of at least `bytes` bytes, or `null` when WebAssembly
+ * SIMD is unavailable or the memory cannot be had (then use the JS kernels). The memory's
+ * contents are unspecified (a shared memory keeps what the last call left): write before reading.
+ * Valid until the next call: results must be copied out before then.
  */
 export function instantiateKernels(bytes: number): WasmKernels | null {
   if (bytes > MAX_BYTES) return null;
   const module = compiledModule();
   if (module === null) return null;
   const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
+  const pages = Math.max(1, Math.ceil(bytes / PAGE));
   try {
-    const memory = new api.Memory({ initial: Math.max(1, Math.ceil(bytes / 65536)) });
+    if (bytes <= SHARED_BYTES) {
+      if (shared === undefined) {
+        const memory = new api.Memory({ initial: pages });
+        const { exports } = new api.Instance(module, { env: { memory } });
+        shared = { memory, abt: exports.abt as AbtKernel, sub: exports.sub as SubKernel };
+      }
+      const have = shared.memory.buffer.byteLength / PAGE;
+      if (have < pages) shared.memory.grow(pages - have);
+      return { buffer: shared.memory.buffer, abt: shared.abt, sub: shared.sub };
+    }
+    const memory = new api.Memory({ initial: pages });
     const { exports } = new api.Instance(module, { env: { memory } });
     return { buffer: memory.buffer, abt: exports.abt as AbtKernel, sub: exports.sub as SubKernel };
   } catch {
