@@ -1,0 +1,170 @@
+/**
+ * Materialization of a plan: in memory for small models, or as the bytes of a safetensors
+ * checkpoint streamed chunk by chunk through one reusable buffer, so memory stays bounded
+ * whatever the model's size.
+ *
+ * The checkpoint's data section is the parameters' elements one after the other, in plan
+ * order, all of the plan's storage dtype. A chunk is a window of that sequence; it is made of
+ * sub-fills "elements [a, b) of parameter p" of the parameters it overlaps (see
+ * {@link rangeFiller}), each computed in the generation dtype (float32, or float64 for
+ * float64 storage) and encoded (float16/bfloat16: rounded to nearest even).
+ */
+
+import { safetensorsHeader } from '../io/safetensors.js';
+import { BYTES_PER_ELEMENT, encode, type StorageDType } from '../tensor/dtype.js';
+import { checkInteger, oneOf, rangeError } from '../tensor/errors.js';
+import { MAX_ELEMENTS } from '../tensor/shape.js';
+import { allocate, type Tensor } from '../tensor/tensor.js';
+import { type RangeFiller, rangeFiller } from './fill.js';
+import { checkpointEntries, type ModelPlan, type PlannedParameter } from './plan.js';
+
+/** Elements per chunk by default: 1 Mi (4 MiB of float32 generated per step). */
+export const DEFAULT_CHUNK_ELEMENTS = 1 << 20;
+
+/**
+ * The filler of one planned parameter: fills any range `[start, start + out.length)` of its
+ * elements (row-major), in the plan's generation dtype, with the same bits whatever the
+ * range. The unit of work for chunked, sharded or parallel generation.
+ * @example
+ * const f = parameterFiller(p.parameters[0]);
+ * const slice = new Float32Array(1000);
+ * f.fill(slice, 5000); // elements 5000..5999 of the first parameter
+ */
+export function parameterFiller(parameter: PlannedParameter): RangeFiller {
+  return rangeFiller(parameter.init, parameter.shape);
+}
+
+/** One materialized parameter: shaped for `encodeSafetensors(list, plan.metadata)`. */
+export interface MaterializedParameter {
+  readonly name: string;
+  /** Values in the generation dtype (not rounded to float16/bfloat16: the encoder does it). */
+  readonly tensor: Tensor;
+  /** The storage dtype of the checkpoint. */
+  readonly dtype: StorageDType;
+}
+
+/** Checks that a plan can be generated range by range (its rng is counter-based). @internal */
+export function checkStreamable(fn: string, plan: ModelPlan): void {
+  if (plan.rng !== 'philox') rangeError(fn, 'plan.rng', oneOf(['philox']), plan.rng);
+}
+
+/**
+ * Generates every parameter of a plan in memory (for small models: each tensor is allocated
+ * whole; stream big ones with {@link checkpointChunks} or `writeCheckpoint`).
+ * @throws RangeError for a parameter of more than 2³¹ − 1 elements.
+ * @example
+ * const params = materialize(plan(spec));
+ * const bytes = encodeSafetensors(params, plan.metadata); // the same bytes as the streamed file
+ */
+export function materialize(plan: ModelPlan): MaterializedParameter[] {
+  const fn = 'materialize';
+  checkStreamable(fn, plan);
+  for (const p of plan.parameters) {
+    if (p.elements > MAX_ELEMENTS) {
+      rangeError(
+        fn,
+        `plan.parameters["${p.name}"]`,
+        `at most ${MAX_ELEMENTS} elements`,
+        p.elements,
+      );
+    }
+  }
+  return plan.parameters.map((p) => {
+    const data = allocate(plan.generation, p.elements);
+    parameterFiller(p).fill(data, 0);
+    const tensor: Tensor = { shape: p.shape, dtype: plan.generation, data, warnings: p.warnings };
+    return { name: p.name, tensor, dtype: p.dtype };
+  });
+}
+
+/** Options of {@link checkpointChunks} and `writeCheckpoint`. */
+export interface CheckpointChunksOptions {
+  /** Elements generated per chunk (default {@link DEFAULT_CHUNK_ELEMENTS}). */
+  readonly chunkElements?: number;
+}
+
+/**
+ * Generates a plan's checkpoint data window after window into caller-given byte buffers.
+ * @internal
+ */
+export class DataWindows {
+  private readonly buffer: Float32Array | Float64Array;
+  private readonly size: number;
+  private index = 0;
+  private position = 0;
+  private filler: RangeFiller | undefined;
+
+  constructor(
+    private readonly plan: ModelPlan,
+    readonly chunkElements: number,
+  ) {
+    this.buffer = allocate(plan.generation, chunkElements);
+    this.size = BYTES_PER_ELEMENT[plan.dtype];
+  }
+
+  /** Bytes of one full window. */
+  get windowBytes(): number {
+    return this.chunkElements * this.size;
+  }
+
+  /** Encodes the next window into `out`; returns its byte length, 0 when all is done. */
+  next(out: Uint8Array): number {
+    const { parameters } = this.plan;
+    const buffer = this.buffer;
+    let n = 0;
+    while (n < buffer.length && this.index < parameters.length) {
+      const p = parameters[this.index];
+      const take = Math.min(buffer.length - n, p.elements - this.position);
+      if (take > 0) {
+        this.filler ??= parameterFiller(p);
+        this.filler.fill(buffer.subarray(n, n + take), this.position);
+        n += take;
+        this.position += take;
+      }
+      if (this.position === p.elements) {
+        this.index++;
+        this.position = 0;
+        this.filler = undefined; // drops a whole-matrix cache as soon as its parameter is done
+      }
+    }
+    return n === 0 ? 0 : encode(buffer.subarray(0, n), this.plan.dtype, out, 0);
+  }
+}
+
+/** Validates the options shared by the streaming writers. @internal */
+export function chunkElementsOf(fn: string, options: CheckpointChunksOptions | undefined): number {
+  const chunk = options?.chunkElements;
+  return chunk === undefined
+    ? DEFAULT_CHUNK_ELEMENTS
+    : checkInteger(fn, 'options.chunkElements', chunk, 1, MAX_ELEMENTS);
+}
+
+/** The header bytes of a plan's checkpoint. @internal */
+export function checkpointHeader(plan: ModelPlan): Uint8Array {
+  return safetensorsHeader(checkpointEntries(plan), plan.metadata).header;
+}
+
+/**
+ * The bytes of a plan's safetensors checkpoint: the header (from the plan alone), then the
+ * data, in chunks of at most `chunkElements` elements that may span parameters. Memory is
+ * one generation buffer and one byte buffer of `chunkElements` elements, whatever the model.
+ *
+ * The chunks after the header share ONE Uint8Array: each is valid until the next is asked
+ * for (write it, or copy it, first — `writeFileAtomic` does). Concatenated, the chunks equal
+ * `encodeSafetensors(materialize(plan), plan.metadata)`.
+ * @throws RangeError for bad options or an unsupported `plan.rng`, when the first chunk is
+ *   asked for.
+ * @example
+ * await writeFileAtomic('model.safetensors', checkpointChunks(plan(spec)));
+ */
+export function* checkpointChunks(
+  plan: ModelPlan,
+  options?: CheckpointChunksOptions,
+): Generator<Uint8Array> {
+  const fn = 'checkpointChunks';
+  checkStreamable(fn, plan);
+  const windows = new DataWindows(plan, chunkElementsOf(fn, options));
+  yield checkpointHeader(plan);
+  const out = new Uint8Array(windows.windowBytes);
+  for (let n = windows.next(out); n > 0; n = windows.next(out)) yield out.subarray(0, n);
+}
