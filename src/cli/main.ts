@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { EXIT, exitCodeOf } from './errors.js';
+import { registerInspect } from './inspect.js';
 import { type Output, processOutput } from './output.js';
 import { registerSample } from './sample.js';
 
@@ -26,6 +27,7 @@ export async function main(
     });
   // Subcommands inherit exitOverride and the output configuration (commander copies them).
   registerSample(program, output);
+  registerInspect(program, output);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;

@@ -14,10 +14,14 @@ import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pid } from 'node:process';
-import { typeError } from '../tensor/errors.js';
+import { checkKnownKeys, rangeError, typeError } from '../tensor/errors.js';
 import { type EncodeNpyOptions, npyChunks } from './npy.js';
 import {
+  decodeSafetensorsHeader,
   type EncodeSafetensorsOptions,
+  SAFETENSORS_MAX_HEADER_BYTES,
+  type SafetensorsHeaderInfo,
+  type SafetensorsTensorInfo,
   type SafetensorsTensors,
   safetensorsChunks,
 } from './safetensors.js';
@@ -201,4 +205,189 @@ function validatedFirst(chunks: Generator<Uint8Array>): Iterable<Uint8Array> {
     if (!first.done) yield first.value;
     yield* chunks;
   })();
+}
+
+// ---------------------------------------------------------------------------------------
+// Reading safetensors files in chunks.
+
+/** Bytes read per chunk by {@link openSafetensors} by default: 4 MiB. */
+export const READ_CHUNK_BYTES = 4 << 20;
+
+/** Options of {@link openSafetensors}. */
+export interface OpenSafetensorsOptions {
+  /** Largest chunk read at once, in bytes: a multiple of 8, at least 8. Default 4 MiB. */
+  readonly chunkBytes?: number;
+}
+
+/** An open safetensors file: its validated header, and its tensors' bytes chunk by chunk. */
+export interface SafetensorsFile {
+  readonly path: string;
+  /** Size of the file when it was opened. */
+  readonly fileSize: number;
+  /** The validated header (every field checked against the file's size). */
+  readonly header: SafetensorsHeaderInfo;
+  /** Bytes of the one buffer chunks are read into (allocated on the first chunk). */
+  readonly bufferBytes: number;
+  /**
+   * The bytes of one tensor of `header`, in order, in chunks of at most `chunkBytes` (whole
+   * elements: every chunk but the last is `chunkBytes` long, a multiple of 8). Every chunk is
+   * a view of the same buffer, overwritten by the next: copy what you keep. One tensor at a
+   * time: asking for another while a generator is open throws.
+   */
+  chunks(tensor: SafetensorsTensorInfo): AsyncGenerator<Uint8Array>;
+  /** Closes the file. */
+  close(): Promise<void>;
+}
+
+/** A damaged file: `RangeError` naming the file and what is wrong where. */
+function damaged(path: string, detail: string): never {
+  throw new RangeError(
+    `openSafetensors: ${JSON.stringify(path)} is not a valid safetensors file: ${detail}`,
+  );
+}
+
+/** Reads exactly `length` bytes at `position` into `buffer`, or says where the file ended. */
+async function readExactly(
+  handle: FileHandle,
+  buffer: Uint8Array,
+  length: number,
+  position: number,
+  path: string,
+  what: string,
+): Promise<void> {
+  let done = 0;
+  while (done < length) {
+    const { bytesRead } = await handle.read(buffer, done, length - done, position + done);
+    if (bytesRead === 0) {
+      damaged(
+        path,
+        `the file ends at byte ${position + done} while reading ${what} (bytes ${position} to ${position + length}): it was truncated while being read`,
+      );
+    }
+    done += bytesRead;
+  }
+}
+
+/**
+ * Opens a safetensors file for reading in bounded memory: reads the 8-byte header length,
+ * checks it against {@link SAFETENSORS_MAX_HEADER_BYTES} and the file size before reading
+ * anything more, reads and validates the header (`decodeSafetensorsHeader` with the file
+ * size: dtypes, shapes, offsets inside the file, no overlap, no gap, nothing after the last
+ * tensor), then serves each tensor's bytes in chunks of at most `chunkBytes` through one
+ * reused buffer. Memory: the header, then one buffer of at most `chunkBytes`.
+ * @throws (as a rejected promise) TypeError for a bad `path`; RangeError for a bad
+ *   `chunkBytes`, or a damaged file, the message naming the file, what is wrong and where
+ *   (fewer than 8 bytes, a header length over the limit or past the end of the file, a
+ *   header that is not UTF-8 JSON, a bad dtype, shape or offsets, a truncated file);
+ *   the file system's errors (no such file).
+ * @example
+ * const file = await openSafetensors('model.safetensors');
+ * try {
+ *   for (const t of file.header.tensors) for await (const chunk of file.chunks(t)) use(chunk);
+ * } finally {
+ *   await file.close();
+ * }
+ */
+export async function openSafetensors(
+  path: string,
+  options?: OpenSafetensorsOptions,
+): Promise<SafetensorsFile> {
+  const fn = 'openSafetensors';
+  if (typeof path !== 'string' || path.length === 0) {
+    typeError(fn, 'path', 'a non-empty string', path);
+  }
+  if (options !== undefined && (typeof options !== 'object' || options === null)) {
+    typeError(fn, 'options', 'an object', options);
+  }
+  checkKnownKeys(fn, options ?? {}, ['chunkBytes']);
+  const chunkBytes = options?.chunkBytes ?? READ_CHUNK_BYTES;
+  if (typeof chunkBytes !== 'number') {
+    typeError(fn, 'options.chunkBytes', 'an integer', chunkBytes);
+  }
+  if (!Number.isSafeInteger(chunkBytes) || chunkBytes < 8 || chunkBytes % 8 !== 0) {
+    rangeError(fn, 'options.chunkBytes', 'a multiple of 8, at least 8', chunkBytes);
+  }
+  const handle = await open(path, 'r');
+  let header: SafetensorsHeaderInfo;
+  let fileSize: number;
+  try {
+    fileSize = (await handle.stat()).size;
+    if (fileSize < 8) {
+      damaged(path, `it has ${fileSize} bytes, fewer than the 8 of the header length`);
+    }
+    const start = new Uint8Array(8);
+    await readExactly(handle, start, 8, 0, path, 'the header length');
+    const view = new DataView(start.buffer);
+    const n = view.getUint32(4, true) * 2 ** 32 + view.getUint32(0, true);
+    if (n > SAFETENSORS_MAX_HEADER_BYTES) {
+      damaged(
+        path,
+        `the header length (bytes 0 to 8, little-endian u64) is ${n}, more than the limit of ${SAFETENSORS_MAX_HEADER_BYTES} bytes`,
+      );
+    }
+    if (8 + n > fileSize) {
+      damaged(
+        path,
+        `the header length (bytes 0 to 8) is ${n}, but only ${fileSize - 8} bytes follow: the file is truncated or not safetensors`,
+      );
+    }
+    const bytes = new Uint8Array(8 + n);
+    bytes.set(start);
+    await readExactly(handle, bytes.subarray(8), n, 8, path, 'the header');
+    try {
+      header = decodeSafetensorsHeader(bytes, { fileSize });
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      const detail = error.message.replace(/^decodeSafetensorsHeader: `bytes` must be /, '');
+      damaged(path, `the header (bytes 8 to ${8 + n}) is wrong: expected ${detail}`);
+    }
+  } catch (error) {
+    await handle.close();
+    throw error;
+  }
+  const largest = header.tensors.reduce(
+    (a, t) => Math.max(a, t.dataOffsets[1] - t.dataOffsets[0]),
+    0,
+  );
+  let buffer: Uint8Array | undefined;
+  let busy = false;
+  const known = new Set(header.tensors);
+  return {
+    path,
+    fileSize,
+    header,
+    get bufferBytes() {
+      return buffer?.length ?? 0;
+    },
+    async *chunks(t) {
+      if (!known.has(t)) {
+        typeError('SafetensorsFile.chunks', 'tensor', "a tensor of this file's header", t);
+      }
+      if (busy) {
+        throw new Error(
+          'SafetensorsFile.chunks: another tensor is being read (one at a time: the chunks share one buffer)',
+        );
+      }
+      busy = true;
+      try {
+        buffer ??= new Uint8Array(Math.min(chunkBytes, largest));
+        const [begin, end] = t.dataOffsets;
+        for (let at = begin; at < end; at += chunkBytes) {
+          const length = Math.min(chunkBytes, end - at);
+          await readExactly(
+            handle,
+            buffer,
+            length,
+            header.dataOffset + at,
+            path,
+            `tensor ${JSON.stringify(t.name)}`,
+          );
+          yield buffer.subarray(0, length);
+        }
+      } finally {
+        busy = false;
+      }
+    },
+    close: () => handle.close(),
+  };
 }

@@ -1,0 +1,568 @@
+/**
+ * Which initialization scheme a tensor most likely came from: a small explicit statistical
+ * model, not a pile of ifs.
+ *
+ * Every candidate scheme predicts the distribution of a tensor's values from its fans: a
+ * standard deviation (`targetStd` of src/init with the scheme's gain and fan mode) and a
+ * shape (uniform, normal, or normal truncated at ±2σ). From the measured features of the
+ * tensor (count n, mean, std, kurtosis, max |x|, and the structural checks of
+ * `inspect-stats.ts`) each candidate gets a log-likelihood, a sum of independent terms:
+ *
+ * - **scale**: ln(std / expected) ~ N(0, τ²), τ² = (κ − 1)/(4n) + τ₀². The first part is the
+ *   sampling error of ln(std) for a distribution of kurtosis κ (Var s²/σ⁴ = (κ − 1)/n); τ₀ =
+ *   {@link SCALE_TOLERANCE} (3 %) absorbs dtype rounding and small departures.
+ * - **shape**: sample kurtosis b₂ ~ N(κ, v/n + κ₀²), with κ and v (the asymptotic variance
+ *   n·Var b₂, by the delta method from the moments up to the 8th) of the candidate's
+ *   distribution: uniform κ 1.8, v 1.317; truncated normal at ±2σ κ 2.366, v 3.848; normal
+ *   κ 3, v 24; κ₀ = {@link KURTOSIS_TOLERANCE} (0.05).
+ * - **support** (bounded shapes only): a uniform sample never exceeds √3·σ, a ±2σ truncated
+ *   normal never exceeds 2.274·σ (σ its true std). With e = ln(max|x| / (std · bound)), a
+ *   one-sided penalty −½(e / τ_b)² for e > 0, τ_b = √((κ − 1)/(4n)) + the dtype's unit
+ *   roundoff (the std may be measured a little low; the max may round up).
+ * - **mean**: mean/std ~ N(0, 1/n + μ₀²), μ₀ = {@link MEAN_TOLERANCE} (0.01).
+ * - **structure**: when the orthogonality check ran and passed (sampled lines orthonormal up
+ *   to a scale: residual ρ ≤ ρ_tol), an i.i.d. matrix would have passed with probability
+ *   p ≈ (ρ_tol·√(2/π))^m for m sampled pairs; i.i.d. candidates get ln p, the orthogonal
+ *   candidate 0 (and a flat prior over its gain in [0.1, 10]).
+ *
+ * A last candidate, `unknown`, has flat densities (ln std over a range of 10⁹, kurtosis over
+ * [1, 11], mean/std over [−10, 10]): it wins when no scheme explains the tensor (about 3–5
+ * standard errors away from all of them). All candidates have the same prior; confidences are
+ * the posterior probabilities (a softmax of log-likelihoods). Candidates that predict exactly
+ * the same distribution for these fans (xavier and lecun of a square matrix; stds within
+ * {@link EQUIVALENCE_TOLERANCE}) are reported together as `equivalent` and their
+ * probabilities added.
+ *
+ * Exact structures need no statistics: all zeros, a constant, and gain·I (identity, 2-D) or
+ * the Dirac pattern (rank ≥ 3) are recognized with confidence 1.
+ *
+ * Engine-neutral (no Node API).
+ */
+
+import { type Distribution, TRUNCATED_STD_AT_2, targetStd } from '../init/variance-scaling.js';
+import type { SafetensorsDType } from '../io/safetensors.js';
+import type { FanMode, Fans } from '../tensor/fans.js';
+import { gain } from '../tensor/gain.js';
+
+/** Relative tolerance τ₀ of the scale term, above sampling error (3 %). */
+export const SCALE_TOLERANCE = 0.03;
+/** Tolerance κ₀ of the kurtosis term, above sampling error. */
+export const KURTOSIS_TOLERANCE = 0.05;
+/** Tolerance μ₀ of mean/std, above sampling error. */
+export const MEAN_TOLERANCE = 0.01;
+/**
+ * Schemes of the same shape whose stds differ by less than this (1 %, a third of
+ * {@link SCALE_TOLERANCE}) cannot be told apart: they are reported as equivalent.
+ */
+export const EQUIVALENCE_TOLERANCE = 0.01;
+
+/** A distribution shape a scheme draws from, with what the model needs of it. */
+interface ShapeModel {
+  /** Kurtosis μ₄/μ₂². */
+  readonly kurtosis: number;
+  /** n · Var(sample kurtosis), asymptotically (delta method). */
+  readonly kurtosisVariance: number;
+  /** Largest |x| / σ the distribution can reach (Infinity when unbounded). */
+  readonly bound: number;
+}
+
+/**
+ * The three shapes. Uniform on [−1, 1]: μ₂ 1/3, μ₄ 1/5, μ₆ 1/7, μ₈ 1/9. Normal: 1, 3, 15,
+ * 105. Truncated at ±2: moments by the recursion I₂ₖ = (2k − 1)I₂ₖ₋₂ − 2^(2k−1)·2φ(2)/Z,
+ * Z = erf(√2); n·Var b₂ = (μ₈ − μ₄²)/μ₂⁴ − 4μ₄(μ₆ − μ₂μ₄)/μ₂⁵ + 4μ₄²(μ₄ − μ₂²)/μ₂⁶.
+ */
+export const SHAPES: Readonly<Record<Distribution, ShapeModel>> = Object.freeze({
+  uniform: { kurtosis: 1.8, kurtosisVariance: 1152 / 875, bound: Math.sqrt(3) },
+  'truncated-normal': {
+    kurtosis: 2.3655367171296495,
+    kurtosisVariance: 3.848239343836024,
+    bound: 2 / TRUNCATED_STD_AT_2,
+  },
+  normal: { kurtosis: 3, kurtosisVariance: 24, bound: Number.POSITIVE_INFINITY },
+});
+
+/** What a candidate scheme would produce, for a tensor's fans. */
+interface Candidate {
+  /** Short identifier (the table's name): `he-normal`, `torch-default`, `normal(0.02)` … */
+  readonly scheme: string;
+  /** What it is, in words. */
+  readonly label: string;
+  readonly distribution: Distribution;
+  /** The std it gives. */
+  readonly std: number;
+  /** A spec of src/init that makes it (without seed). */
+  readonly spec: Readonly<Record<string, unknown>>;
+}
+
+/** A fan-based scheme, as data. */
+interface FanScheme {
+  readonly scheme: string;
+  readonly label: string;
+  readonly distribution: Distribution;
+  readonly gain: number;
+  readonly mode: FanMode;
+  readonly spec: Readonly<Record<string, unknown>>;
+}
+
+const SQRT2 = Math.sqrt(2);
+/** PyTorch's default for Linear/Conv weights: kaiming_uniform_(a=√5) = U(±1/√fan_in). */
+const TORCH_DEFAULT_GAIN = gain('leaky-relu', Math.sqrt(5));
+
+const truncated = (scale: number, mode: FanMode) => ({
+  name: 'variance-scaling',
+  scale,
+  mode,
+  distribution: 'truncated-normal',
+});
+
+/** The schemes whose std depends on the fans, most common first (ties keep this order). */
+export const FAN_SCHEMES: readonly FanScheme[] = [
+  {
+    scheme: 'torch-default',
+    label: 'PyTorch default (kaiming_uniform_ a=√5: U(±1/√fan_in))',
+    distribution: 'uniform',
+    gain: TORCH_DEFAULT_GAIN,
+    mode: 'fan-in',
+    spec: { name: 'he-uniform', slope: Math.sqrt(5) },
+  },
+  {
+    scheme: 'xavier-uniform',
+    label: 'xavier-uniform (Glorot: U(±√(6/(fan_in+fan_out))))',
+    distribution: 'uniform',
+    gain: 1,
+    mode: 'fan-avg',
+    spec: { name: 'xavier-uniform' },
+  },
+  {
+    scheme: 'xavier-normal',
+    label: 'xavier-normal (Glorot: N(0, 2/(fan_in+fan_out)))',
+    distribution: 'normal',
+    gain: 1,
+    mode: 'fan-avg',
+    spec: { name: 'xavier-normal' },
+  },
+  {
+    scheme: 'he-uniform',
+    label: 'he-uniform (Kaiming, relu: U(±√(6/fan_in)))',
+    distribution: 'uniform',
+    gain: SQRT2,
+    mode: 'fan-in',
+    spec: { name: 'he-uniform' },
+  },
+  {
+    scheme: 'he-normal',
+    label: 'he-normal (Kaiming, relu: N(0, 2/fan_in))',
+    distribution: 'normal',
+    gain: SQRT2,
+    mode: 'fan-in',
+    spec: { name: 'he-normal' },
+  },
+  {
+    scheme: 'lecun-uniform',
+    label: 'lecun-uniform (U(±√(3/fan_in)))',
+    distribution: 'uniform',
+    gain: 1,
+    mode: 'fan-in',
+    spec: { name: 'lecun-uniform' },
+  },
+  {
+    scheme: 'lecun-normal',
+    label: 'lecun-normal (N(0, 1/fan_in))',
+    distribution: 'normal',
+    gain: 1,
+    mode: 'fan-in',
+    spec: { name: 'lecun-normal' },
+  },
+  {
+    scheme: 'he-normal-fan-out',
+    label: 'he-normal, mode fan-out (N(0, 2/fan_out), torchvision ResNets)',
+    distribution: 'normal',
+    gain: SQRT2,
+    mode: 'fan-out',
+    spec: { name: 'he-normal', mode: 'fan-out' },
+  },
+  {
+    scheme: 'he-uniform-fan-out',
+    label: 'he-uniform, mode fan-out (U(±√(6/fan_out)))',
+    distribution: 'uniform',
+    gain: SQRT2,
+    mode: 'fan-out',
+    spec: { name: 'he-uniform', mode: 'fan-out' },
+  },
+  {
+    scheme: 'xavier-truncated-normal',
+    label: 'xavier truncated normal (±2σ, variance exact: Keras glorot_normal)',
+    distribution: 'truncated-normal',
+    gain: 1,
+    mode: 'fan-avg',
+    spec: truncated(1, 'fan-avg'),
+  },
+  {
+    scheme: 'he-truncated-normal',
+    label: 'he truncated normal (±2σ, variance exact: Keras he_normal)',
+    distribution: 'truncated-normal',
+    gain: SQRT2,
+    mode: 'fan-in',
+    spec: truncated(2, 'fan-in'),
+  },
+  {
+    scheme: 'lecun-truncated-normal',
+    label: 'lecun truncated normal (±2σ, variance exact: Keras lecun_normal)',
+    distribution: 'truncated-normal',
+    gain: 1,
+    mode: 'fan-in',
+    spec: truncated(1, 'fan-in'),
+  },
+];
+
+/** Schemes with a fixed std, whatever the fans. */
+const FIXED_SCHEMES: readonly Candidate[] = [
+  {
+    scheme: 'normal(0.02)',
+    label: 'N(0, 0.02²) (GPT-2, BERT, most transformers)',
+    distribution: 'normal',
+    std: 0.02,
+    spec: { name: 'normal', std: 0.02 },
+  },
+  {
+    scheme: 'trunc-normal(0.02)',
+    label:
+      'N(0, 0.02²) truncated at ±2σ, not rescaled (PyTorch trunc_normal_(std=0.02, a=-0.04, b=0.04))',
+    distribution: 'truncated-normal',
+    std: 0.02 * TRUNCATED_STD_AT_2,
+    spec: { name: 'truncated-normal', std: 0.02, limit: 2 },
+  },
+  {
+    scheme: 'normal(1)',
+    label: 'N(0, 1) (PyTorch nn.Embedding default)',
+    distribution: 'normal',
+    std: 1,
+    spec: { name: 'normal', std: 1 },
+  },
+];
+
+/**
+ * The std each fan-based scheme gives for these fans (and orthogonal's rms for a
+ * `rows × cols` matrix when given): what `inspect` lists per tensor.
+ * @example schemeStds({ fanIn: 128, fanOut: 64 })['he-normal'] // 0.125
+ */
+export function schemeStds(
+  fans: Fans,
+  matrix?: { readonly rows: number; readonly cols: number },
+): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const s of FAN_SCHEMES) {
+    if (s.distribution === 'truncated-normal') continue; // same std as the normal one
+    out[s.scheme.replace(/-(uniform|normal)(-fan-out)?$/, '$2')] = targetStd(s.gain, fans, s.mode);
+  }
+  out['normal(0.02)'] = 0.02;
+  if (matrix !== undefined && matrix.rows > 0 && matrix.cols > 0) {
+    out.orthogonal = Math.sqrt(Math.min(matrix.rows, matrix.cols) / (matrix.rows * matrix.cols));
+  }
+  return out;
+}
+
+/** The measured features of a tensor that detection uses. */
+export interface SchemeFeatures {
+  /** Number of finite values (the statistics below are over them). */
+  readonly count: number;
+  readonly mean: number;
+  /** Population std. */
+  readonly std: number;
+  readonly min: number;
+  readonly max: number;
+  /** μ₄/μ₂² of the finite values (NaN when std is 0). */
+  readonly kurtosis: number;
+  /** The dtype the values were stored in (its rounding enters the tolerances). */
+  readonly dtype: SafetensorsDType;
+  /**
+   * The sampled orthogonality check, when it ran: the largest deviation of the sampled Gram
+   * matrix from s²I, relative to s² and scaled by √(line length) (≈ 1 for i.i.d. values),
+   * the number of sampled lines, and their rms norm (the gain if the matrix is orthogonal).
+   */
+  readonly orthogonality?:
+    | { readonly residual: number; readonly lines: number; readonly gain: number }
+    | undefined;
+  /** The exact pattern, when the values are gain·I (identity) or the Dirac pattern. */
+  readonly pattern?: { readonly kind: 'identity' | 'dirac'; readonly value: number } | undefined;
+}
+
+/** What detection knows of a tensor besides its values. */
+export interface SchemeContext {
+  /** Fans of a weight of rank ≥ 2 (or of the weight a bias belongs to). */
+  readonly fans?: Fans | undefined;
+  /** Whether `fans` are the tensor's own (rank ≥ 2) or borrowed from its weight (a bias). */
+  readonly borrowedFans?: boolean;
+  /** Hidden size of the recurrent layer the tensor belongs to (PyTorch RNN/LSTM/GRU). */
+  readonly rnnHidden?: number | undefined;
+}
+
+/** One scheme as detection reports it. */
+export interface SchemeGuess {
+  readonly scheme: string;
+  readonly label: string;
+  /** Posterior probability (of its group of equivalent schemes). */
+  readonly confidence: number;
+  /** The std the scheme predicts (random schemes). */
+  readonly expectedStd?: number;
+  /** Measured std / predicted std. */
+  readonly ratio?: number;
+  /** Distribution shape of the scheme. */
+  readonly distribution?: Distribution;
+  /** The measured gain of orthogonal, identity and dirac, or the value of a constant. */
+  readonly value?: number;
+  /** Schemes that predict the same distribution for these fans (stds within 1 %): indistinguishable. */
+  readonly equivalent: readonly string[];
+  /** A src/init spec that makes it (seed and stream to add). */
+  readonly spec?: Readonly<Record<string, unknown>>;
+}
+
+/** A candidate's score. */
+export interface CandidateScore {
+  readonly scheme: string;
+  readonly logLikelihood: number;
+  readonly probability: number;
+}
+
+/** The outcome of {@link detectScheme}. */
+export interface Detection {
+  readonly best: SchemeGuess;
+  /** The most likely scheme outside the best's equivalence group. */
+  readonly runnerUp: SchemeGuess | null;
+  /** Every candidate, most likely first. */
+  readonly candidates: readonly CandidateScore[];
+  /** Which shape the values have, judged from kurtosis and max |x| alone (null for exact structures). */
+  readonly shape: Distribution | null;
+}
+
+/** Unit roundoff of a dtype (half the distance from 1 to the next value). */
+export function unitRoundoff(dtype: SafetensorsDType): number {
+  switch (dtype) {
+    case 'F64':
+      return 2 ** -53;
+    case 'F16':
+      return 2 ** -11;
+    case 'BF16':
+      return 2 ** -8;
+    default:
+      return 2 ** -24;
+  }
+}
+
+/**
+ * Largest residual of the orthogonality check an orthogonal matrix stored in `dtype` may show:
+ * 32 unit roundoffs (the rounding of the stored values gives about 3), and at least 0.01 (a
+ * float32 QR, as PyTorch's, loses a few more digits). An i.i.d. matrix shows about 1.
+ */
+export function orthogonalTolerance(dtype: SafetensorsDType): number {
+  return Math.max(32 * unitRoundoff(dtype), 0.01);
+}
+
+/** Three significant digits, for labels. */
+function round(x: number): number {
+  return Number(x.toPrecision(3));
+}
+
+const HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
+
+/** ln of the normal density N(x; mu, sd²). */
+function logNormal(x: number, mu: number, sd: number): number {
+  const z = (x - mu) / sd;
+  return -0.5 * z * z - Math.log(sd) - HALF_LN_2PI;
+}
+
+/** Flat densities of the `unknown` candidate. */
+const UNKNOWN_LOG_LIKELIHOOD = -Math.log(Math.log(1e9)) - Math.log(10) - Math.log(20);
+/** Flat prior of an orthogonal matrix's gain, ln g over [ln 0.1, ln 10]. */
+const ORTHOGONAL_GAIN_LOG_PRIOR = -Math.log(2 * Math.log(10));
+
+/** Shape terms (kurtosis and support) of a distribution for these features. */
+function shapeLogLikelihood(f: SchemeFeatures, d: Distribution, maxAbs: number): number {
+  const s = SHAPES[d];
+  const n = f.count;
+  let ll = logNormal(
+    f.kurtosis,
+    s.kurtosis,
+    Math.sqrt(s.kurtosisVariance / n + KURTOSIS_TOLERANCE ** 2),
+  );
+  if (Number.isFinite(s.bound)) {
+    const e = Math.log(maxAbs / (f.std * s.bound));
+    const tau = Math.sqrt((s.kurtosis - 1) / (4 * n)) + unitRoundoff(f.dtype);
+    if (e > 0) ll += -0.5 * (e / tau) ** 2;
+  }
+  return ll;
+}
+
+/** Scale term: ln(std/expected) against the sampling error plus the model tolerance. */
+function scaleLogLikelihood(f: SchemeFeatures, d: Distribution, expected: number): number {
+  const tau = Math.sqrt((SHAPES[d].kurtosis - 1) / (4 * f.count) + SCALE_TOLERANCE ** 2);
+  return logNormal(Math.log(f.std / expected), 0, tau);
+}
+
+/** The candidates for a context (random schemes only). */
+function candidatesFor(ctx: SchemeContext): Candidate[] {
+  const list: Candidate[] = [];
+  const fans = ctx.fans;
+  if (fans !== undefined && fans.fanIn > 0 && fans.fanOut > 0) {
+    // A bias borrows its weight's fan-in: only PyTorch's default U(±1/√fan_in) applies.
+    const schemes = ctx.borrowedFans ? FAN_SCHEMES.slice(0, 1) : FAN_SCHEMES;
+    for (const s of schemes) {
+      list.push({
+        scheme: s.scheme,
+        label: s.label,
+        distribution: s.distribution,
+        std: targetStd(s.gain, fans, s.mode),
+        spec: s.spec,
+      });
+    }
+  }
+  if (ctx.rnnHidden !== undefined && ctx.rnnHidden > 0) {
+    const bound = 1 / Math.sqrt(ctx.rnnHidden);
+    list.push({
+      scheme: 'torch-rnn-default',
+      label: 'PyTorch RNN/LSTM/GRU default (U(±1/√hidden_size))',
+      distribution: 'uniform',
+      std: bound / Math.sqrt(3),
+      spec: { name: 'uniform', low: -bound, high: bound },
+    });
+  }
+  list.push(...FIXED_SCHEMES);
+  return list;
+}
+
+/** Sorted candidates, grouped into equivalence classes, to a Detection. */
+function decide(
+  scored: { c: Candidate | null; scheme: string; label: string; ll: number; extra?: object }[],
+  f: SchemeFeatures,
+  shape: Distribution,
+): Detection {
+  const top = Math.max(...scored.map((s) => s.ll));
+  const weights = scored.map((s) => Math.exp(s.ll - top));
+  const total = weights.reduce((a, b) => a + b, 0);
+  const ranked = scored
+    .map((s, i) => ({ ...s, p: weights[i] / total }))
+    .sort((a, b) => b.ll - a.ll);
+  const same = (a: Candidate | null, b: Candidate | null) =>
+    a !== null &&
+    b !== null &&
+    a.distribution === b.distribution &&
+    Math.abs(Math.log(a.std / b.std)) < EQUIVALENCE_TOLERANCE;
+  const guess = (i: number): SchemeGuess => {
+    const s = ranked[i];
+    const group = ranked.filter((r, j) => j !== i && same(r.c, s.c));
+    const confidence = s.p + group.reduce((a, r) => a + r.p, 0);
+    const g: SchemeGuess = {
+      scheme: s.scheme,
+      label: s.label,
+      confidence,
+      equivalent: group.map((r) => r.scheme),
+      ...(s.c === null
+        ? {}
+        : {
+            expectedStd: s.c.std,
+            ratio: f.std / s.c.std,
+            distribution: s.c.distribution,
+            spec: s.c.spec,
+          }),
+      ...s.extra,
+    };
+    return g;
+  };
+  const best = guess(0);
+  const other = ranked.findIndex(
+    (r, j) => j > 0 && !best.equivalent.includes(r.scheme) && r.scheme !== best.scheme,
+  );
+  return {
+    best,
+    runnerUp: other < 0 ? null : guess(other),
+    candidates: ranked.map((r) => ({ scheme: r.scheme, logLikelihood: r.ll, probability: r.p })),
+    shape,
+  };
+}
+
+/**
+ * The scheme a tensor most likely came from, with a confidence and the runner-up (see the
+ * module's documentation for the model).
+ * @example
+ * detectScheme(
+ *   { count: 8192, mean: 0, std: 0.1768, min: -0.306, max: 0.306, kurtosis: 1.8, dtype: 'F32' },
+ *   { fans: { fanIn: 64, fanOut: 128 } },
+ * ).best.scheme // 'he-uniform'
+ */
+export function detectScheme(f: SchemeFeatures, ctx: SchemeContext = {}): Detection {
+  const exact = (scheme: string, label: string, extra: object): Detection => ({
+    best: { scheme, label, confidence: 1, equivalent: [], ...extra },
+    runnerUp: null,
+    candidates: [{ scheme, logLikelihood: 0, probability: 1 }],
+    shape: null,
+  });
+  if (f.count > 0 && f.min === f.max) {
+    return f.min === 0
+      ? exact('zeros', 'all zeros', { spec: { name: 'zeros' } })
+      : exact('constant', `constant ${f.min}`, {
+          value: f.min,
+          spec: { name: 'constant', value: f.min },
+        });
+  }
+  if (f.pattern !== undefined) {
+    const { kind, value } = f.pattern;
+    return exact(
+      kind,
+      kind === 'identity' ? `identity × ${value} (eye_)` : `Dirac × ${value} (dirac_)`,
+      {
+        value,
+        spec: kind === 'identity' ? { name: 'identity', gain: value } : { name: 'dirac' },
+      },
+    );
+  }
+  const maxAbs = Math.max(Math.abs(f.min), Math.abs(f.max));
+  const shapes = (['uniform', 'truncated-normal', 'normal'] as const).map((d) => ({
+    d,
+    ll: shapeLogLikelihood(f, d, maxAbs),
+  }));
+  const shape = shapes.reduce((a, b) => (b.ll > a.ll ? b : a)).d;
+  const shapeLL = (d: Distribution) => shapes.find((s) => s.d === d)!.ll;
+  const meanLL = logNormal(f.mean / f.std, 0, Math.sqrt(1 / f.count + MEAN_TOLERANCE ** 2));
+  // Structure: an orthogonality check that passed makes i.i.d. schemes unlikely.
+  const orth = f.orthogonality;
+  let structureLL = 0;
+  const passed = orth !== undefined && orth.residual <= orthogonalTolerance(f.dtype);
+  if (passed) {
+    const pairs = (orth.lines * (orth.lines - 1)) / 2;
+    structureLL =
+      pairs * Math.log(Math.min(1, orthogonalTolerance(f.dtype) * Math.sqrt(2 / Math.PI)));
+  }
+  const scored: {
+    c: Candidate | null;
+    scheme: string;
+    label: string;
+    ll: number;
+    extra?: object;
+  }[] = candidatesFor(ctx).map((c) => ({
+    c,
+    scheme: c.scheme,
+    label: c.label,
+    ll:
+      scaleLogLikelihood(f, c.distribution, c.std) + shapeLL(c.distribution) + meanLL + structureLL,
+  }));
+  if (passed) {
+    scored.push({
+      c: null,
+      scheme: 'orthogonal',
+      label: `orthogonal × ${round(orth.gain)} (rows or columns orthonormal up to the gain)`,
+      extra: { value: orth.gain, spec: { name: 'orthogonal', gain: orth.gain } },
+      ll:
+        ORTHOGONAL_GAIN_LOG_PRIOR +
+        logNormal(f.kurtosis, 3, Math.sqrt(24 / f.count + 0.3 ** 2)) +
+        meanLL,
+    });
+  }
+  const looks = shape === 'uniform' ? `±${round(maxAbs)}` : `std ${round(f.std)}`;
+  scored.push({
+    c: null,
+    scheme: 'unknown',
+    label: `none of the known schemes (${shape}-like, ${looks})`,
+    ll: UNKNOWN_LOG_LIKELIHOOD,
+  });
+  return decide(scored, f, shape);
+}

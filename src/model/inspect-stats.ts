@@ -1,0 +1,479 @@
+/**
+ * One pass over a tensor's values, chunk by chunk, in bounded memory: the statistics and the
+ * structural checks that `inspect` and `detectScheme` need.
+ *
+ * - Moments: count, mean and the central moments M₂, M₃, M₄ in float64, each chunk's own
+ *   (two passes over the chunk) merged into the total with the pairwise formulas of Chan et
+ *   al. (1979) and Pébay (2008); min, max, zeros, NaN and ±Infinity.
+ * - Units (rows of the `[out, rest]` matrix in layout `out-in`, columns of `[rest, out]` in
+ *   `in-out`): a 64-bit hash of each unit's values (two 32-bit multiplicative lanes, −0 as
+ *   0), to find identical units; 8 bytes per unit, skipped above {@link MAX_HASHED_UNITS}.
+ * - Orthogonality: up to {@link ORTHOGONAL_LINES} evenly spaced lines of the short side
+ *   (rows of a wide matrix, columns of a tall one) are kept, at most
+ *   {@link ORTHOGONAL_SAMPLE_ELEMENTS} values in all; their Gram matrix G gives the residual
+ *   max(|Gᵢⱼ|, |Gᵢᵢ − s²|)/s² · √L (s² = mean Gᵢᵢ, L = line length): about 1 for i.i.d.
+ *   values (each normalized dot product has sd 1/√L), about the dtype's rounding for an
+ *   orthogonal matrix.
+ * - Pattern: whether the values are exactly g·I (rank 2) or the Dirac pattern (rank ≥ 3,
+ *   `kernelGeometry`'s centre tap): zeros everywhere but one equal non-zero value at each
+ *   (o, o, centre).
+ *
+ * Memory: the hashes, the orthogonality sample and the pattern's positions, each bounded by
+ * its limit whatever the tensor's size; checks over a limit are skipped and say why.
+ * Engine-neutral (no Node API).
+ */
+
+import { kernelGeometry, type Layout } from '../tensor/fans.js';
+
+/** Units (rows or columns) hashed at most: 4 Mi units, 32 MiB of hashes. */
+export const MAX_HASHED_UNITS = 1 << 22;
+/** Lines sampled at most for the orthogonality check. */
+export const ORTHOGONAL_LINES = 64;
+/** Values kept at most for the orthogonality check: 2 Mi float64, 16 MiB. */
+export const ORTHOGONAL_SAMPLE_ELEMENTS = 1 << 21;
+/** Diagonal positions checked at most for the identity/Dirac pattern. */
+export const MAX_PATTERN_POSITIONS = 1 << 22;
+
+/** Statistics of a tensor's values. */
+export interface TensorStats {
+  /** Number of elements. */
+  readonly count: number;
+  /** Number of finite elements (mean, std, min, max, moments are over them). */
+  readonly finite: number;
+  readonly mean: number;
+  /** Population standard deviation. */
+  readonly std: number;
+  readonly min: number;
+  readonly max: number;
+  /** Fraction of all elements equal to 0. */
+  readonly zeroFraction: number;
+  readonly nan: number;
+  /** Number of +Infinity and −Infinity elements. */
+  readonly infinite: number;
+  /** M₃/M₂^1.5 (NaN when std is 0). */
+  readonly skewness: number;
+  /** M₄/M₂² (NaN when std is 0). */
+  readonly kurtosis: number;
+}
+
+/** A check that did not run, and why. */
+export interface Skipped {
+  readonly skipped: string;
+}
+
+/** The orthogonality check of sampled lines. */
+export interface OrthogonalityCheck {
+  /** Largest deviation of the sampled Gram matrix from s²I, relative, times √L. */
+  readonly residual: number;
+  /** Lines sampled. */
+  readonly lines: number;
+  /** `rows` for a wide matrix, `columns` for a tall one. */
+  readonly along: 'rows' | 'columns';
+  /** √s²: the rms norm of the lines (the gain, if orthogonal). */
+  readonly gain: number;
+}
+
+/** The identical-units check. */
+export interface UnitsCheck {
+  /** `rows` (layout out-in) or `columns` (in-out) of the 2-D view. */
+  readonly along: 'rows' | 'columns';
+  readonly units: number;
+  /** Units equal to an earlier one. */
+  readonly duplicates: number;
+  /** The first pair found. */
+  readonly example: readonly [number, number] | null;
+  /** Units whose values are all zero. */
+  readonly zeroUnits: number;
+}
+
+/** What the checks found: `null` when a check does not apply (rank < 2, too small). */
+export interface StructureChecks {
+  readonly orthogonality: OrthogonalityCheck | Skipped | null;
+  readonly identicalUnits: UnitsCheck | Skipped | null;
+  /** The exact identity/Dirac pattern when the values have it, else null. */
+  readonly pattern: { readonly kind: 'identity' | 'dirac'; readonly value: number } | null;
+}
+
+/** The 2-D view of a tensor of rank ≥ 2: `[shape[0], rest]` (out-in), `[rest, last]` (in-out). */
+export function matrixView(
+  shape: readonly number[],
+  layout: Layout,
+): { rows: number; cols: number } {
+  let size = 1;
+  for (const d of shape) size *= d;
+  if (layout === 'out-in') {
+    const rows = shape[0];
+    return { rows, cols: rows === 0 ? 0 : size / rows };
+  }
+  const cols = shape[shape.length - 1];
+  return { rows: cols === 0 ? 0 : size / cols, cols };
+}
+
+const LANE1 = 0x85ebca6b;
+const LANE2 = 0xc2b2ae35;
+const SEED1 = 0x811c9dc5;
+const SEED2 = 0x1b873593;
+
+/** Accumulates a tensor's statistics and checks over chunks of its values, in order. */
+export class TensorAccumulator {
+  private readonly size: number;
+  private n = 0;
+  private mean = 0;
+  private m2 = 0;
+  private m3 = 0;
+  private m4 = 0;
+  private min = Number.POSITIVE_INFINITY;
+  private max = Number.NEGATIVE_INFINITY;
+  private zeros = 0;
+  private nan = 0;
+  private infinite = 0;
+  private next = 0;
+  /** Whether the values come as float64 (two words each for the hashes). */
+  private wide = false;
+
+  // 2-D view.
+  private readonly rows: number = 0;
+  private readonly cols: number = 0;
+
+  // Identical units.
+  private readonly unitsSkipped: string | null = null;
+  private readonly unitRows: boolean = true;
+  private readonly h1: Int32Array | null = null;
+  private readonly h2: Int32Array | null = null;
+
+  // Orthogonality sample.
+  private readonly orthSkipped: string | null = null;
+  private readonly sample: Float64Array | null = null;
+  private readonly lines: number = 0;
+  private readonly lineLength: number = 0;
+  private readonly byRows: boolean = true;
+  private readonly selected: Float64Array = new Float64Array(0);
+
+  // Pattern.
+  private readonly positions: Float64Array | null = null;
+  private readonly patternKind: 'identity' | 'dirac' = 'identity';
+  private patternOk = false;
+  private patternValue = Number.NaN;
+  private patternNext = 0;
+
+  /** Plans the checks for a tensor of `shape` stored in `layout`. */
+  constructor(
+    readonly shape: readonly number[],
+    readonly layout: Layout,
+  ) {
+    let size = 1;
+    for (const d of shape) size *= d;
+    this.size = size;
+    if (shape.length < 2 || size === 0) return;
+    const { rows, cols } = matrixView(shape, layout);
+    this.rows = rows;
+    this.cols = cols;
+
+    this.unitRows = layout === 'out-in';
+    const units = this.unitRows ? rows : cols;
+    if (units < 2) this.unitsSkipped = null;
+    else if (units > MAX_HASHED_UNITS) {
+      this.unitsSkipped = `${units} units: more than the ${MAX_HASHED_UNITS} hashed at most`;
+    } else {
+      this.h1 = new Int32Array(units).fill(SEED1);
+      this.h2 = new Int32Array(units).fill(SEED2);
+    }
+
+    const short = Math.min(rows, cols);
+    const long = Math.max(rows, cols);
+    const k = Math.min(ORTHOGONAL_LINES, short, Math.floor(ORTHOGONAL_SAMPLE_ELEMENTS / long));
+    if (short >= 2 && k < 2) {
+      this.orthSkipped = `lines of ${long} elements: more than the ${ORTHOGONAL_SAMPLE_ELEMENTS / 2} that fit two sampled lines`;
+    } else if (short >= 2) {
+      this.lines = k;
+      this.lineLength = long;
+      this.byRows = rows <= cols;
+      this.selected = Float64Array.from({ length: k }, (_, j) => Math.floor((j * short) / k));
+      this.sample = new Float64Array(k * long);
+    }
+
+    const g = kernelGeometry(shape, layout);
+    const diagonal = Math.min(g.outChannels, g.inChannels);
+    if (diagonal > 0 && diagonal <= MAX_PATTERN_POSITIONS && size >= 2) {
+      this.positions = Float64Array.from({ length: diagonal }, (_, o) => g.index(o, o, g.centre));
+      this.patternKind = shape.length === 2 ? 'identity' : 'dirac';
+      this.patternOk = true;
+    }
+  }
+
+  /**
+   * Adds the next values of the tensor (row-major order, continuing where the last chunk
+   * ended).
+   * @throws RangeError if the values run past the tensor's size.
+   */
+  push(values: Float32Array | Float64Array): void {
+    const start = this.next;
+    const end = start + values.length;
+    if (end > this.size) {
+      throw new RangeError(
+        `TensorAccumulator.push: \`values\` must end within the tensor's ${this.size} elements, got ${end}`,
+      );
+    }
+    this.next = end;
+    if (values.length === 0) return;
+    this.wide = values instanceof Float64Array;
+    this.moments(values);
+    if (this.h1 !== null) this.hash(values, start);
+    if (this.sample !== null) this.keepSample(values, start);
+    if (this.patternOk) this.checkPattern(values, start);
+  }
+
+  private moments(values: Float32Array | Float64Array): void {
+    let nb = 0;
+    let sum = 0;
+    let min = this.min;
+    let max = this.max;
+    let zeros = 0;
+    let bad = 0;
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i];
+      if (x - x !== 0) {
+        bad++;
+        if (Number.isNaN(x)) this.nan++;
+        else this.infinite++;
+        continue;
+      }
+      nb++;
+      sum += x;
+      if (x < min) min = x;
+      if (x > max) max = x;
+      if (x === 0) zeros++;
+    }
+    this.min = min;
+    this.max = max;
+    this.zeros += zeros;
+    if (nb === 0) return;
+    const mb = sum / nb;
+    let m2 = 0;
+    let m3 = 0;
+    let m4 = 0;
+    for (let i = 0; i < values.length; i++) {
+      const d = values[i] - mb;
+      if (bad > 0 && d - d !== 0) continue;
+      const d2 = d * d;
+      m2 += d2;
+      m3 += d2 * d;
+      m4 += d2 * d2;
+    }
+    // Merge (Pébay 2008, eq. 3.1): a = what came before, b = this chunk.
+    const na = this.n;
+    const n = na + nb;
+    const delta = mb - this.mean;
+    const d2 = delta * delta;
+    const ab = na * nb;
+    this.m4 +=
+      m4 +
+      (d2 * d2 * ab * (na * na - ab + nb * nb)) / (n * n * n) +
+      (6 * d2 * (na * na * m2 + nb * nb * this.m2)) / (n * n) +
+      (4 * delta * (na * m3 - nb * this.m3)) / n;
+    this.m3 +=
+      m3 + (d2 * delta * ab * (na - nb)) / (n * n) + (3 * delta * (na * m2 - nb * this.m2)) / n;
+    this.m2 += m2 + (d2 * ab) / n;
+    this.mean += (delta * nb) / n;
+    this.n = n;
+  }
+
+  private hash(values: Float32Array | Float64Array, start: number): void {
+    const h1 = this.h1!;
+    const h2 = this.h2!;
+    const wide = this.wide;
+    const words = new Int32Array(values.buffer, values.byteOffset, values.length * (wide ? 2 : 1));
+    const cols = this.cols;
+    let col = start % cols;
+    let row = (start - col) / cols;
+    for (let i = 0; i < values.length; i++) {
+      const u = this.unitRows ? row : col;
+      let a = h1[u];
+      let b = h2[u];
+      if (values[i] === 0) {
+        // −0 and 0 are the same weight.
+        a = Math.imul(a, LANE1);
+        b = Math.imul(b, LANE2);
+        if (wide) {
+          a = Math.imul(a ^ (a >>> 13), LANE1);
+          b = Math.imul(b ^ (b >>> 16), LANE2);
+        }
+      } else if (wide) {
+        a = Math.imul(a ^ words[2 * i], LANE1);
+        b = Math.imul(b ^ words[2 * i], LANE2);
+        a = Math.imul(a ^ (a >>> 13) ^ words[2 * i + 1], LANE1);
+        b = Math.imul(b ^ (b >>> 16) ^ words[2 * i + 1], LANE2);
+      } else {
+        a = Math.imul(a ^ words[i], LANE1);
+        b = Math.imul(b ^ words[i], LANE2);
+      }
+      h1[u] = a ^ (a >>> 13);
+      h2[u] = b ^ (b >>> 16);
+      if (++col === cols) {
+        col = 0;
+        row++;
+      }
+    }
+  }
+
+  /** The hash of a unit of `length` zeros. */
+  private zeroUnitHash(length: number, wide: boolean): [number, number] {
+    let a = SEED1;
+    let b = SEED2;
+    for (let i = 0; i < length; i++) {
+      a = Math.imul(a, LANE1);
+      b = Math.imul(b, LANE2);
+      if (wide) {
+        a = Math.imul(a ^ (a >>> 13), LANE1);
+        b = Math.imul(b ^ (b >>> 16), LANE2);
+      }
+      a ^= a >>> 13;
+      b ^= b >>> 16;
+    }
+    return [a, b];
+  }
+
+  /** Slot of a line among the sampled ones, or −1. */
+  private slotOf(line: number, short: number): number {
+    const j = Math.ceil((line * this.lines) / short);
+    return j < this.lines && this.selected[j] === line ? j : -1;
+  }
+
+  private keepSample(values: Float32Array | Float64Array, start: number): void {
+    const sample = this.sample!;
+    const cols = this.cols;
+    const end = start + values.length;
+    const L = this.lineLength;
+    const firstRow = Math.floor(start / cols);
+    const lastRow = Math.floor((end - 1) / cols);
+    if (this.byRows) {
+      for (let r = firstRow; r <= lastRow; r++) {
+        const slot = this.slotOf(r, this.rows);
+        if (slot < 0) continue;
+        const a = Math.max(start, r * cols);
+        const b = Math.min(end, (r + 1) * cols);
+        sample.set(values.subarray(a - start, b - start), slot * L + (a - r * cols));
+      }
+    } else {
+      for (let r = firstRow; r <= lastRow; r++) {
+        for (let j = 0; j < this.lines; j++) {
+          const k = r * cols + this.selected[j];
+          if (k >= start && k < end) sample[j * L + r] = values[k - start];
+        }
+      }
+    }
+  }
+
+  private checkPattern(values: Float32Array | Float64Array, start: number): void {
+    const pos = this.positions!;
+    let p = this.patternNext;
+    let next = p < pos.length ? pos[p] : Number.POSITIVE_INFINITY;
+    for (let i = 0; i < values.length; i++) {
+      const x = values[i];
+      if (start + i === next) {
+        if (x === 0 || !Number.isFinite(x)) return void (this.patternOk = false);
+        if (Number.isNaN(this.patternValue)) this.patternValue = x;
+        else if (x !== this.patternValue) return void (this.patternOk = false);
+        p++;
+        next = p < pos.length ? pos[p] : Number.POSITIVE_INFINITY;
+      } else if (x !== 0) {
+        return void (this.patternOk = false);
+      }
+    }
+    this.patternNext = p;
+  }
+
+  /** The statistics (call after the last chunk). */
+  stats(): TensorStats {
+    const n = this.n;
+    const none = n === 0;
+    return {
+      count: this.size,
+      finite: n,
+      mean: none ? Number.NaN : this.mean,
+      std: none ? Number.NaN : this.min === this.max ? 0 : Math.sqrt(this.m2 / n),
+      min: none ? Number.NaN : this.min,
+      max: none ? Number.NaN : this.max,
+      zeroFraction: this.size === 0 ? 0 : this.zeros / this.size,
+      nan: this.nan,
+      infinite: this.infinite,
+      skewness:
+        none || this.min === this.max ? Number.NaN : (Math.sqrt(n) * this.m3) / this.m2 ** 1.5,
+      kurtosis: none || this.min === this.max ? Number.NaN : (n * this.m4) / (this.m2 * this.m2),
+    };
+  }
+
+  /** The structural checks (call after the last chunk). */
+  checks(): StructureChecks {
+    return {
+      orthogonality: this.orthogonality(),
+      identicalUnits: this.identicalUnits(),
+      pattern:
+        this.patternOk && this.next === this.size && this.patternNext === this.positions!.length
+          ? { kind: this.patternKind, value: this.patternValue }
+          : null,
+    };
+  }
+
+  private orthogonality(): OrthogonalityCheck | Skipped | null {
+    if (this.orthSkipped !== null) return { skipped: this.orthSkipped };
+    const s = this.sample;
+    if (s === null) return null;
+    const k = this.lines;
+    const L = this.lineLength;
+    const gram = new Float64Array(k * k);
+    for (let i = 0; i < k; i++) {
+      for (let j = i; j < k; j++) {
+        let dot = 0;
+        for (let t = 0, a = i * L, b = j * L; t < L; t++, a++, b++) dot += s[a] * s[b];
+        gram[i * k + j] = dot;
+      }
+    }
+    let s2 = 0;
+    for (let i = 0; i < k; i++) s2 += gram[i * k + i];
+    s2 /= k;
+    let worst = 0;
+    for (let i = 0; i < k; i++) {
+      for (let j = i; j < k; j++) {
+        const dev = Math.abs(gram[i * k + j] - (i === j ? s2 : 0)) / s2;
+        if (!(dev <= worst)) worst = dev; // NaN sticks
+      }
+    }
+    return {
+      residual: worst * Math.sqrt(L),
+      lines: k,
+      along: this.byRows ? 'rows' : 'columns',
+      gain: Math.sqrt(s2),
+    };
+  }
+
+  private identicalUnits(): UnitsCheck | Skipped | null {
+    if (this.unitsSkipped !== null) return { skipped: this.unitsSkipped };
+    const h1 = this.h1;
+    const h2 = this.h2;
+    if (h1 === null || h2 === null) return null;
+    const first = new Map<number, number>();
+    let duplicates = 0;
+    let example: [number, number] | null = null;
+    const length = this.unitRows ? this.cols : this.rows;
+    const [z1, z2] = this.zeroUnitHash(length, this.wide);
+    let zeroUnits = 0;
+    for (let u = 0; u < h1.length; u++) {
+      if (h1[u] === z1 && h2[u] === z2) zeroUnits++;
+      const key = (h1[u] >>> 0) * 2 ** 21 + (h2[u] >>> 11);
+      const seen = first.get(key);
+      if (seen === undefined) first.set(key, u);
+      else {
+        duplicates++;
+        example ??= [seen, u];
+      }
+    }
+    return {
+      along: this.unitRows ? 'rows' : 'columns',
+      units: h1.length,
+      duplicates,
+      example,
+      zeroUnits,
+    };
+  }
+}
