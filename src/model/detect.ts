@@ -402,6 +402,17 @@ function scaleLogLikelihood(f: SchemeFeatures, d: Distribution, expected: number
 /** The candidates for a context (random schemes only). */
 function candidatesFor(ctx: SchemeContext): Candidate[] {
   const list: Candidate[] = [];
+  // First: among equivalent schemes the first one listed names the group.
+  if (ctx.rnnHidden !== undefined && ctx.rnnHidden > 0) {
+    const bound = 1 / Math.sqrt(ctx.rnnHidden);
+    list.push({
+      scheme: 'torch-rnn-default',
+      label: 'PyTorch RNN/LSTM/GRU default (U(±1/√hidden_size))',
+      distribution: 'uniform',
+      std: bound / Math.sqrt(3),
+      spec: { name: 'uniform', low: -bound, high: bound },
+    });
+  }
   const fans = ctx.fans;
   if (fans !== undefined && fans.fanIn > 0 && fans.fanOut > 0) {
     // A bias borrows its weight's fan-in: only PyTorch's default U(±1/√fan_in) applies.
@@ -415,16 +426,6 @@ function candidatesFor(ctx: SchemeContext): Candidate[] {
         spec: s.spec,
       });
     }
-  }
-  if (ctx.rnnHidden !== undefined && ctx.rnnHidden > 0) {
-    const bound = 1 / Math.sqrt(ctx.rnnHidden);
-    list.push({
-      scheme: 'torch-rnn-default',
-      label: 'PyTorch RNN/LSTM/GRU default (U(±1/√hidden_size))',
-      distribution: 'uniform',
-      std: bound / Math.sqrt(3),
-      spec: { name: 'uniform', low: -bound, high: bound },
-    });
   }
   list.push(...FIXED_SCHEMES);
   return list;
@@ -440,7 +441,7 @@ function decide(
   const weights = scored.map((s) => Math.exp(s.ll - top));
   const total = weights.reduce((a, b) => a + b, 0);
   const ranked = scored
-    .map((s, i) => ({ ...s, p: weights[i] / total }))
+    .map((s, i) => ({ ...s, p: weights[i] / total, order: i }))
     .sort((a, b) => b.ll - a.ll);
   const same = (a: Candidate | null, b: Candidate | null) =>
     a !== null &&
@@ -448,14 +449,14 @@ function decide(
     a.distribution === b.distribution &&
     Math.abs(Math.log(a.std / b.std)) < EQUIVALENCE_TOLERANCE;
   const guess = (i: number): SchemeGuess => {
-    const s = ranked[i];
-    const group = ranked.filter((r, j) => j !== i && same(r.c, s.c));
-    const confidence = s.p + group.reduce((a, r) => a + r.p, 0);
+    const group = ranked.filter((r, j) => j === i || same(r.c, ranked[i].c));
+    // The group is named by its first candidate in the table's order (most common first).
+    const s = group.reduce((a, r) => (r.order < a.order ? r : a));
     const g: SchemeGuess = {
       scheme: s.scheme,
       label: s.label,
-      confidence,
-      equivalent: group.map((r) => r.scheme),
+      confidence: group.reduce((a, r) => a + r.p, 0),
+      equivalent: group.filter((r) => r !== s).map((r) => r.scheme),
       ...(s.c === null
         ? {}
         : {
