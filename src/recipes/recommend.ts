@@ -159,6 +159,10 @@ const FIXED_ACTIVATION: Partial<Record<LayerType, string>> = {
   attention: 'attention is linear projections around a softmax',
 };
 
+function isObject(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
 /** Builds the layer spec from the options: the type, the activation, sizes or placeholders. */
 function layerSpecOf(options: Record<string, unknown>): {
   spec: LayerSpec;
@@ -179,8 +183,13 @@ function layerSpecOf(options: Record<string, unknown>): {
   if (layer === 'output' || layer === 'residual') {
     asked = layer;
     type = 'dense';
-    if (layer === 'output' && fields.output === undefined) extra.output = true;
-    if (layer === 'residual' && fields.residual === undefined) extra.residual = { zeroInit: true };
+    if (layer === 'output') extra.output = fields.output ?? true;
+    if (layer === 'residual') {
+      const r = fields.residual;
+      // The residual layer recommends a zero-initialized last layer unless told otherwise.
+      extra.residual =
+        r === undefined ? { zeroInit: true } : isObject(r) ? { zeroInit: true, ...r } : r;
+    }
   } else {
     if (typeof layer !== 'string')
       typeError(fn, 'layer', `a layer: ${oneOf(RECOMMEND_LAYERS)}`, layer);

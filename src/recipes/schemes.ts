@@ -97,7 +97,7 @@ function recommendedWeight(slot: SlotOf<'weight'>): Choice {
   let note = '';
   if (residual?.fixup) {
     scale = fixupScale(residual.depth!, residual.branchLayers);
-    note += `; layer ${residual.position} of ${residual.branchLayers} of a residual branch, scaled by L^(−1/(2m−2)) = ${residual.depth}^(−1/${2 * residual.branchLayers - 2}) = ${scale} (Fixup)`;
+    note += `; layer ${residual.position} of ${residual.branchLayers} of a residual branch, scaled by L^(−1/(2m−2)) = ${residual.depth}^(−1/${2 * residual.branchLayers - 2}) ≈ ${Number(scale.toPrecision(6))} (Fixup)`;
     papers.push(PAPERS.fixup);
   }
   let extra: Record<string, unknown> = {};
