@@ -28,6 +28,7 @@ export async function main(
   // Subcommands inherit exitOverride and the output configuration (commander copies them).
   registerSample(program, output);
   registerInspect(program, output);
+  (await import('./recommend.js')).registerRecommend(program, output);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
