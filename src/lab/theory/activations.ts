@@ -36,7 +36,7 @@ export const ACTIVATION_FUNCTIONS: Readonly<Record<string, Activation>> = {
     d1: (x) => sigmoid(x) * (1 - sigmoid(x)),
     d2: (x) => sigmoid(x) * (1 - sigmoid(x)) * (1 - 2 * sigmoid(x)),
   },
-  relu: { name: 'relu', f: (x) => (x > 0 ? x : 0), d1: (x) => (x > 0 ? 1 : 0), d2: () => 0 },
+  relu: { name: 'relu', f: (x) => Math.max(x, 0), d1: (x) => (x > 0 ? 1 : 0), d2: () => 0 },
   'leaky-relu': {
     name: 'leaky-relu',
     f: (x) => (x > 0 ? x : 0.01 * x),
