@@ -28,7 +28,7 @@ import type { DType } from '../tensor/tensor.js';
  */
 export type PlannedInit =
   | Extract<ParamInit, { kind: 'strategy' }>
-  | { readonly kind: 'blocks'; readonly blocks: readonly PlannedBlock[] }
+  | { readonly kind: 'blocks'; readonly blocks: readonly PlannedBlock[]; readonly axis?: 0 }
   | (Extract<ParamInit, { kind: 'chrono' }> & { readonly seed: Seed; readonly dtype: DType });
 
 /** A block of a `blocks` init: its rows along dimension 0, its label and its own init. */
@@ -81,6 +81,9 @@ export function rangeFiller(init: PlannedInit, shape: readonly number[]): RangeF
       };
     }
     case 'blocks': {
+      if (init.axis !== undefined && init.axis !== 0) {
+        rangeError(fn, 'init.axis', '0 (blocks along dimension 0)', init.axis);
+      }
       checkBlocks(fn, 'init.blocks', init.blocks, shape);
       const rowSize = shape.length === 0 ? 1 : sizeOf(shape.slice(1));
       let row = 0;

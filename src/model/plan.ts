@@ -13,6 +13,7 @@ import {
 } from '../init/registry.js';
 import { safetensorsHeader } from '../io/safetensors.js';
 import type { Seed } from '../random/index.js';
+import type { Scheme } from '../recipes/index.js';
 import type { ParameterRecipe, ParamInit, ParamRole } from '../recipes/types.js';
 import { BYTES_PER_ELEMENT, memoryDType, type StorageDType } from '../tensor/dtype.js';
 import { oneOf, rangeError, typeError } from '../tensor/errors.js';
@@ -25,12 +26,6 @@ import { canonicalJson, sha256 } from './sha256.js';
 
 /** The format name of model specs, recorded in checkpoints. */
 export const MODEL_FORMAT = 'weightinit.model/1';
-
-/** How layers are initialized: the document's recommendations, or PyTorch's module defaults. */
-export type Scheme = 'recommended' | 'torch-default';
-
-/** Every scheme. */
-export const SCHEMES: readonly Scheme[] = ['recommended', 'torch-default'];
 
 /**
  * The source of the random streams. `'philox'` (counter-based: any range of any parameter on
@@ -328,6 +323,11 @@ function resolve(
       return { kind: 'strategy', spec };
     }
     case 'blocks': {
+      if (init.axis !== undefined && init.axis !== 0) {
+        // Models are in PyTorch's layout: gates are rows. Blocks along another axis would not
+        // be contiguous ranges of elements.
+        rangeError(FN, `init.axis of ${ctx.name}`, '0 (blocks along dimension 0)', init.axis);
+      }
       checkBlocks(FN, `init.blocks of ${ctx.name}`, init.blocks, shape);
       return {
         kind: 'blocks',
