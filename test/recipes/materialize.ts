@@ -56,14 +56,14 @@ export function block(
   );
 }
 
-/** max |MᵀM − I| of a square matrix given as rows. */
+/** max |MᵀM − I| of a matrix given as rows (square, or tall: orthonormal columns). */
 export function orthogonalityError(m: number[][]): number {
-  const n = m.length;
+  const n = m[0].length;
   let worst = 0;
   for (let i = 0; i < n; i++)
     for (let j = 0; j < n; j++) {
       let dot = 0;
-      for (let k = 0; k < n; k++) dot += m[k][i] * m[k][j];
+      for (let k = 0; k < m.length; k++) dot += m[k][i] * m[k][j];
       worst = Math.max(worst, Math.abs(dot - (i === j ? 1 : 0)));
     }
   return worst;
