@@ -29,6 +29,7 @@ export async function main(
   registerSample(program, output);
   registerInspect(program, output);
   (await import('./recommend.js')).registerRecommend(program, output);
+  (await import('./init.js')).registerInit(program, output);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
