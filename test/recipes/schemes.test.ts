@@ -38,28 +38,19 @@ describe('torch-default: PyTorch’s reset_parameters', () => {
     expect(spec(b)).toEqual({ name: 'uniform', low: -1 / 8, high: 1 / 8 });
   });
 
-  it('Conv2d(4, 8, 3, groups=2): fan_in = in/groups · k = 18', () => {
-    const [w, b] = torch({
-      type: 'conv2d',
-      inChannels: 4,
-      outChannels: 8,
-      kernelSize: 3,
-      groups: 2,
-    });
-    expect(stdOf(w) * Math.sqrt(3)).toBeCloseTo(1 / Math.sqrt(18), 15);
-    expect(spec(b)).toEqual({ name: 'uniform', low: -1 / Math.sqrt(18), high: 1 / Math.sqrt(18) });
-  });
-
-  it('ConvTranspose2d(4, 6, 3, groups=2): fans read from the [in, out/groups, k, k] tensor (fan_in = 3·9)', () => {
-    const [w, b] = torch({
-      type: 'conv-transpose2d',
-      inChannels: 4,
-      outChannels: 6,
-      kernelSize: 3,
-      groups: 2,
-    });
-    expect(stdOf(w) * Math.sqrt(3)).toBeCloseTo(1 / Math.sqrt(27), 15);
-    expect(spec(b)).toEqual({ name: 'uniform', low: -1 / Math.sqrt(27), high: 1 / Math.sqrt(27) });
+  it.each([
+    ['Conv2d(4, 8, 3, groups=2): fan_in = in/groups · k', 'conv2d', 8, 18],
+    [
+      'ConvTranspose2d(4, 6, 3, groups=2): fan_in read from the [in, out/groups, k, k] tensor',
+      'conv-transpose2d',
+      6,
+      27,
+    ],
+  ] as const)('%s = %i', (_title, type, outChannels, fanIn) => {
+    const [w, b] = torch({ type, inChannels: 4, outChannels, kernelSize: 3, groups: 2 });
+    const bound = 1 / Math.sqrt(fanIn);
+    expect(stdOf(w) * Math.sqrt(3)).toBeCloseTo(bound, 15);
+    expect(spec(b)).toEqual({ name: 'uniform', low: -bound, high: bound });
   });
 
   it('Linear with 0 inputs: bias bound 0 → zeros', () => {
