@@ -114,6 +114,49 @@ const LANE2 = 0xc2b2ae35;
 const SEED1 = 0x811c9dc5;
 const SEED2 = 0x1b873593;
 
+/** Mixes float32 words `[from, to)` into the two lanes (−0 as 0). */
+function mixNarrow(
+  words: Int32Array,
+  from: number,
+  to: number,
+  a: number,
+  b: number,
+): [number, number] {
+  for (let k = from; k < to; k++) {
+    let w = words[k];
+    if (w << 1 === 0) w = 0;
+    a = Math.imul(a ^ w, LANE1);
+    b = Math.imul(b ^ w, LANE2);
+    a ^= a >>> 13;
+    b ^= b >>> 16;
+  }
+  return [a, b];
+}
+
+/** Mixes float64 elements `[from, to)` (two words each) into the two lanes (−0 as 0). */
+function mixWide(
+  words: Int32Array,
+  from: number,
+  to: number,
+  a: number,
+  b: number,
+): [number, number] {
+  for (let k = from; k < to; k++) {
+    const lo = words[2 * k];
+    let hi = words[2 * k + 1];
+    if (lo === 0 && hi << 1 === 0) hi = 0;
+    a = Math.imul(a ^ lo, LANE1);
+    b = Math.imul(b ^ lo, LANE2);
+    a ^= a >>> 13;
+    b ^= b >>> 16;
+    a = Math.imul(a ^ hi, LANE1);
+    b = Math.imul(b ^ hi, LANE2);
+    a ^= a >>> 13;
+    b ^= b >>> 16;
+  }
+  return [a, b];
+}
+
 /** Accumulates a tensor's statistics and checks over chunks of its values, in order. */
 export class TensorAccumulator {
   private readonly size: number;
@@ -224,41 +267,96 @@ export class TensorAccumulator {
   }
 
   private moments(values: Float32Array | Float64Array): void {
-    let nb = 0;
-    let sum = 0;
+    const len = values.length;
+    // Power sums about a shift K close to the mean, in one pass: K is the running mean, or
+    // for the first chunk the mean of its first finite values.
+    let shift = this.mean;
+    if (this.n === 0) {
+      let k = 0;
+      let sum = 0;
+      for (let i = 0; i < len && k < 64; i++) {
+        const x = values[i];
+        if (x - x === 0) {
+          sum += x;
+          k++;
+        }
+      }
+      shift = k === 0 ? 0 : sum / k;
+    }
+    // Fast path: no test per element (V8 keeps this loop tight); a NaN or ±Infinity makes
+    // the sums non-finite, and the chunk is then summed again, value by value.
+    let s1 = 0;
+    let s2 = 0;
+    let s3 = 0;
+    let s4 = 0;
     let min = this.min;
     let max = this.max;
     let zeros = 0;
-    let bad = 0;
-    for (let i = 0; i < values.length; i++) {
+    for (let i = 0; i < len; i++) {
       const x = values[i];
-      if (x - x !== 0) {
-        bad++;
-        if (Number.isNaN(x)) this.nan++;
-        else this.infinite++;
-        continue;
-      }
-      nb++;
-      sum += x;
+      const d = x - shift;
+      const d2 = d * d;
+      s1 += d;
+      s2 += d2;
+      s3 += d2 * d;
+      s4 += d2 * d2;
       if (x < min) min = x;
       if (x > max) max = x;
-      if (x === 0) zeros++;
+      zeros += x === 0 ? 1 : 0;
+    }
+    let nb = len;
+    if (!Number.isFinite(s1 + s2 + s3 + s4)) {
+      nb = 0;
+      s1 = s2 = s3 = s4 = 0;
+      min = this.min;
+      max = this.max;
+      zeros = 0;
+      for (let i = 0; i < len; i++) {
+        const x = values[i];
+        if (Number.isNaN(x)) {
+          this.nan++;
+          continue;
+        }
+        if (x === Number.POSITIVE_INFINITY || x === Number.NEGATIVE_INFINITY) {
+          this.infinite++;
+          continue;
+        }
+        nb++;
+        const d = x - shift;
+        const d2 = d * d;
+        s1 += d;
+        s2 += d2;
+        s3 += d2 * d;
+        s4 += d2 * d2;
+        if (x < min) min = x;
+        if (x > max) max = x;
+        if (x === 0) zeros++;
+      }
     }
     this.min = min;
     this.max = max;
     this.zeros += zeros;
     if (nb === 0) return;
-    const mb = sum / nb;
-    let m2 = 0;
-    let m3 = 0;
-    let m4 = 0;
-    for (let i = 0; i < values.length; i++) {
-      const d = values[i] - mb;
-      if (bad > 0 && d - d !== 0) continue;
-      const d2 = d * d;
-      m2 += d2;
-      m3 += d2 * d;
-      m4 += d2 * d2;
+    // Central moments of the chunk from the power sums about the shift.
+    const e = s1 / nb;
+    const mb = shift + e;
+    let m2 = s2 - nb * e * e;
+    let m3 = s3 - 3 * e * s2 + 2 * nb * e * e * e;
+    let m4 = s4 - 4 * e * s3 + 6 * e * e * s2 - 3 * nb * e * e * e * e;
+    if (e * e * nb > 16 * m2 || !(m2 > 0)) {
+      // The shift was far from the mean (relative to the spread): cancellation would lose
+      // digits, so take the exact second pass about the chunk's mean.
+      m2 = 0;
+      m3 = 0;
+      m4 = 0;
+      for (let i = 0; i < len; i++) {
+        const d = values[i] - mb;
+        if (d - d !== 0) continue;
+        const d2 = d * d;
+        m2 += d2;
+        m3 += d2 * d;
+        m4 += d2 * d2;
+      }
     }
     // Merge (Pébay 2008, eq. 3.1): a = what came before, b = this chunk.
     const na = this.n;
@@ -281,56 +379,52 @@ export class TensorAccumulator {
   private hash(values: Float32Array | Float64Array, start: number): void {
     const h1 = this.h1!;
     const h2 = this.h2!;
+    const n = values.length;
     const wide = this.wide;
-    const words = new Int32Array(values.buffer, values.byteOffset, values.length * (wide ? 2 : 1));
+    const words = new Int32Array(values.buffer, values.byteOffset, n * (wide ? 2 : 1));
     const cols = this.cols;
     let col = start % cols;
     let row = (start - col) / cols;
-    for (let i = 0; i < values.length; i++) {
-      const u = this.unitRows ? row : col;
-      let a = h1[u];
-      let b = h2[u];
-      if (values[i] === 0) {
-        // −0 and 0 are the same weight.
-        a = Math.imul(a, LANE1);
-        b = Math.imul(b, LANE2);
-        if (wide) {
-          a = Math.imul(a ^ (a >>> 13), LANE1);
-          b = Math.imul(b ^ (b >>> 16), LANE2);
-        }
+    // Row segments: in out-in the unit is the row (its state stays in locals along the
+    // segment); in in-out the unit is the column (the state of each column in turn).
+    for (let i = 0; i < n; ) {
+      const end = Math.min(n, i + cols - col);
+      if (this.unitRows) {
+        const [a, b] = wide
+          ? mixWide(words, i, end, h1[row], h2[row])
+          : mixNarrow(words, i, end, h1[row], h2[row]);
+        h1[row] = a;
+        h2[row] = b;
       } else if (wide) {
-        a = Math.imul(a ^ words[2 * i], LANE1);
-        b = Math.imul(b ^ words[2 * i], LANE2);
-        a = Math.imul(a ^ (a >>> 13) ^ words[2 * i + 1], LANE1);
-        b = Math.imul(b ^ (b >>> 16) ^ words[2 * i + 1], LANE2);
+        for (let k = i, u = col; k < end; k++, u++) {
+          const [a, b] = mixWide(words, k, k + 1, h1[u], h2[u]);
+          h1[u] = a;
+          h2[u] = b;
+        }
       } else {
-        a = Math.imul(a ^ words[i], LANE1);
-        b = Math.imul(b ^ words[i], LANE2);
+        for (let k = i, u = col; k < end; k++, u++) {
+          let w = words[k];
+          if (w << 1 === 0) w = 0; // −0 and 0 are the same weight
+          const a = Math.imul(h1[u] ^ w, LANE1);
+          const b = Math.imul(h2[u] ^ w, LANE2);
+          h1[u] = a ^ (a >>> 13);
+          h2[u] = b ^ (b >>> 16);
+        }
       }
-      h1[u] = a ^ (a >>> 13);
-      h2[u] = b ^ (b >>> 16);
-      if (++col === cols) {
-        col = 0;
-        row++;
-      }
+      i = end;
+      col = 0;
+      row++;
     }
   }
 
   /** The hash of a unit of `length` zeros. */
   private zeroUnitHash(length: number, wide: boolean): [number, number] {
-    let a = SEED1;
-    let b = SEED2;
+    const zeros = new Int32Array(wide ? 2 : 1);
+    let state: [number, number] = [SEED1, SEED2];
     for (let i = 0; i < length; i++) {
-      a = Math.imul(a, LANE1);
-      b = Math.imul(b, LANE2);
-      if (wide) {
-        a = Math.imul(a ^ (a >>> 13), LANE1);
-        b = Math.imul(b ^ (b >>> 16), LANE2);
-      }
-      a ^= a >>> 13;
-      b ^= b >>> 16;
+      state = wide ? mixWide(zeros, 0, 1, ...state) : mixNarrow(zeros, 0, 1, ...state);
     }
-    return [a, b];
+    return state;
   }
 
   /** Slot of a line among the sampled ones, or −1. */
