@@ -1,12 +1,12 @@
 /**
- * Deterministic `log` and `exp` in float64, from IEEE-754 basic operations only.
+ * Deterministic `log`, `log1p` and `exp` in float64, from IEEE-754 basic operations only.
  *
  * The engine's Math.log and Math.exp are not specified to the last bit, and engines differ
  * (V8, SpiderMonkey and JavaScriptCore ship different libm ports; hardware paths differ
  * again), so the samplers never call them. These are ports of fdlibm 5.3 (Sun Microsystems,
- * 1993/2004: `e_log.c` and `e_exp.c`, as in FreeBSD msun): the same polynomial coefficients,
- * the same argument reduction and the same order of operations, with the exponent read and
- * written through a shared Float64Array / Uint32Array view (exact, engine-independent).
+ * 1993/2004: `e_log.c`, `s_log1p.c` and `e_exp.c`, as in FreeBSD msun): the same polynomial
+ * coefficients, the same argument reduction and the same order of operations, with the exponent
+ * read and written through a shared Float64Array / Uint32Array view (exact, engine-independent).
  * fdlibm guarantees an error below 1 ulp; every operation here is a correctly rounded + − × ÷
  * on float64 (or an exact integer/bit operation), so the results are the same on every
  * conforming engine.
@@ -98,6 +98,90 @@ export function log(x: number): number {
   }
   if (k === 0) return f - s * (f - R);
   return dk * ln2_hi - (s * (f - R) - dk * ln2_lo - f);
+}
+
+/**
+ * log(1 + x), bit-identical on every engine (fdlibm `s_log1p.c`, error < 1 ulp; its
+ * polynomial and ln2 split are those of `log`).
+ *
+ * Method: 1 + x = 2ᵏ·(1 + f) with √2/2 < 1 + f < √2, c = the rounding error of 1 + x (when
+ * k ≠ 0); log1p x = k·ln2 + log(1 + f) + c/(1 + x), log(1 + f) as in {@link log}.
+ *
+ * @returns −∞ for x = −1, NaN for x < −1 or NaN.
+ * @example log1p(-0.5) // -0.6931471805599453
+ */
+export function log1p(x: number): number {
+  const hx = hiWord(x);
+  const ax = hx & 0x7fffffff;
+  let k = 1;
+  let f = 0;
+  let c = 0;
+  let hu = 0;
+  if (hx < 0x3fda827a) {
+    // 1 + x < √2
+    if (ax >= 0x3ff00000) return x === -1 ? Number.NEGATIVE_INFINITY : Number.NaN; // x ≤ −1
+    if (ax < 0x3e200000) {
+      // |x| < 2^-29
+      if (ax < 0x3c900000) return x; // |x| < 2^-54
+      return x - x * x * 0.5;
+    }
+    if (hx > 0 || hx <= (0xbfd2bec4 | 0)) {
+      // √2/2 ≤ 1 + x < √2
+      k = 0;
+      f = x;
+      hu = 1;
+    }
+  }
+  if (hx >= 0x7ff00000) return x + x; // +∞ or NaN
+  if (k !== 0) {
+    let u: number;
+    if (hx < 0x43400000) {
+      u = 1 + x;
+      hu = hiWord(u);
+      k = (hu >> 20) - 1023;
+      c = k > 0 ? 1 - (u - x) : x - (u - 1); // correction term
+      c /= u;
+    } else {
+      u = x;
+      hu = hiWord(u);
+      k = (hu >> 20) - 1023;
+      c = 0;
+    }
+    hu &= 0x000fffff;
+    f64[0] = u;
+    if (hu < 0x6a09e) {
+      u32[HI] = hu | 0x3ff00000; // normalize u
+    } else {
+      k += 1;
+      u32[HI] = hu | 0x3fe00000; // normalize u/2
+      hu = (0x00100000 - hu) >> 2;
+    }
+    u = f64[0];
+    f = u - 1;
+  }
+  const hfsq = 0.5 * f * f;
+  if (hu === 0) {
+    // |f| < 2^-20
+    if (f === 0) {
+      if (k === 0) return 0;
+      c += k * ln2_lo;
+      return k * ln2_hi + c;
+    }
+    const R = hfsq * (1 - 0.6666666666666666 * f);
+    if (k === 0) return f - R;
+    return k * ln2_hi - (R - (k * ln2_lo + c) - f);
+  }
+  const s = f / (2 + f);
+  const z = s * s;
+  const R = z * (Lg1 + z * (Lg2 + z * (Lg3 + z * (Lg4 + z * (Lg5 + z * (Lg6 + z * Lg7))))));
+  if (k === 0) return f - (hfsq - s * (hfsq + R));
+  return k * ln2_hi - (hfsq - (s * (hfsq + R) + (k * ln2_lo + c)) - f);
+}
+
+/** The high (sign and exponent) word of x. */
+function hiWord(x: number): number {
+  f64[0] = x;
+  return u32[HI] | 0;
 }
 
 // e_exp.c constants.
