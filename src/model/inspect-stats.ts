@@ -2,9 +2,12 @@
  * One pass over a tensor's values, chunk by chunk, in bounded memory: the statistics and the
  * structural checks that `inspect` and `detectScheme` need.
  *
- * - Moments: count, mean and the central moments M₂, M₃, M₄ in float64, each chunk's own
- *   (two passes over the chunk) merged into the total with the pairwise formulas of Chan et
- *   al. (1979) and Pébay (2008); min, max, zeros, NaN and ±Infinity.
+ * - Moments: count, mean and the central moments M₂, M₃, M₄ in float64. Each chunk's power
+ *   sums are taken in one pass about a shift near the mean (the running mean; for the first
+ *   chunk the mean of its first 64 values), turned into central moments, and merged into
+ *   the total with the pairwise formulas of Chan et al. (1979) and Pébay (2008). A chunk
+ *   holding NaN/±Infinity, or whose mean lies more than 4 of its standard deviations from
+ *   the shift (cancellation), is summed again exactly. Also min, max, zeros, NaN, ±Infinity.
  * - Units (rows of the `[out, rest]` matrix in layout `out-in`, columns of `[rest, out]` in
  *   `in-out`): a 64-bit hash of each unit's values (two 32-bit multiplicative lanes, −0 as
  *   0), to find identical units; 8 bytes per unit, skipped above {@link MAX_HASHED_UNITS}.
