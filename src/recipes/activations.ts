@@ -46,7 +46,12 @@ export const ACTIVATION_ALIASES: Readonly<Record<string, Activation>> = {
 
 /**
  * The canonical name of an activation from any accepted spelling: `'leaky_relu'`,
- * `'LeakyReLU'`, `'swish'`, `'identity'` …
+ * `'LeakyReLU'`, `'swish'`, `'identity'` … (lower case, `_` and spaces to `-`, then
+ * `ACTIVATION_ALIASES`).
+ * @param fn The calling function's name, for messages.
+ * @param arg The argument's name, for messages.
+ * @example parseActivation('recommend', 'activation', 'LeakyReLU') // 'leaky-relu'
+ * @example parseActivation('recommend', 'activation', 'swish') // 'silu'
  * @throws TypeError for a non-string; RangeError for an unknown name, listing the valid ones.
  */
 export function parseActivation(fn: string, arg: string, value: unknown): Activation {

@@ -67,7 +67,15 @@ export const LAYER_ALIASES: Readonly<Record<string, LayerType>> = {
   mha: 'attention',
 };
 
-/** The canonical layer type of any accepted spelling (`'ConvTranspose2d'` → `'conv-transpose2d'`). */
+/**
+ * The canonical layer type of any accepted spelling: PyTorch's class names, camelCase,
+ * snake_case (humps and `_` to `-`, lower case, then `LAYER_ALIASES`).
+ * @param fn The calling function's name, for messages.
+ * @param arg The argument's name, for messages.
+ * @example parseLayerType('validateLayer', 'layer.type', 'ConvTranspose2d') // 'conv-transpose2d'
+ * @example parseLayerType('validateLayer', 'layer.type', 'Linear') // 'dense'
+ * @throws TypeError for a non-string; RangeError for an unknown type, listing the valid ones.
+ */
 export function parseLayerType(fn: string, arg: string, value: unknown): LayerType {
   if (typeof value !== 'string') typeError(fn, arg, `a layer type: ${oneOf(LAYER_TYPES)}`, value);
   const n = value

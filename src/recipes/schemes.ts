@@ -50,7 +50,15 @@ function gateBlocks(gates: readonly string[], rows: number, init: (gate: string)
   return { kind: 'blocks', blocks } as const;
 }
 
-/** Fixup's scale of the non-last layers of a branch: L^(−1/(2m−2)), with IEEE-exact math. */
+/**
+ * Fixup's scale of the weight layers of a residual branch other than its last (Zhang et al.
+ * 2019, "Fixup Initialization"): L^(−1/(2m−2)), L the number of residual branches and m the
+ * weight layers per branch (m ≥ 2), so that the sum of L branches keeps a bounded variance
+ * at the start. Computed with `+ − × ÷ √` and the library's fdlibm-exact `log`/`exp`, so the
+ * gain (and the tensors) are the same on every engine; exactly 1/√L for m = 2.
+ * @example fixupScale(16, 2) // 0.25
+ * @example fixupScale(16, 3) // ≈ 0.5 (16^(−1/4))
+ */
 export function fixupScale(depth: number, branchLayers: number): number {
   const k = 2 * branchLayers - 2;
   return k === 2 ? 1 / Math.sqrt(depth) : exp(-log(depth) / k);

@@ -5,6 +5,8 @@ import {
   LAYER_TYPES,
   type LayerSpec,
   layerRecipe,
+  parseActivation,
+  parseLayerType,
   RECOMMEND_LAYERS,
   recommend,
   validateLayer,
@@ -451,5 +453,34 @@ describe('bad inputs', () => {
   it('zero-size layers are valid and give empty tensors', () => {
     const params = layerRecipe({ type: 'dense', inFeatures: 0, outFeatures: 0 });
     expect(params.map((p) => p.shape)).toEqual([[0, 0], [0]]);
+  });
+});
+
+describe('the TSDoc examples', () => {
+  it('give what they say', () => {
+    expect(
+      layerRecipe({ type: 'lstm', inputSize: 4, hiddenSize: 8 }).map(
+        (p) => `${p.name} [${p.shape}]`,
+      ),
+    ).toEqual(['weight_ih_l0 [32,4]', 'weight_hh_l0 [32,8]', 'bias_ih_l0 [32]', 'bias_hh_l0 [32]']);
+    expect(
+      layerRecipe({ type: 'dense', inFeatures: 256, outFeatures: 128, activation: 'relu' })[0].init,
+    ).toEqual({ kind: 'strategy', spec: { name: 'he-normal', nonlinearity: 'relu' } });
+    expect(
+      recommend({ layer: 'lstm', activation: 'tanh' }).parameters.map(
+        (p) => `${p.role}: ${p.strategy}`,
+      ),
+    ).toEqual([
+      'input-weight: xavier-uniform',
+      'recurrent-weight: orthogonal',
+      'input-bias: zeros',
+      'input-bias: constant',
+      'recurrent-bias: zeros',
+    ]);
+    expect(validateLayer({ type: 'Linear' as never, inFeatures: 4, outFeatures: 2 }).type).toBe(
+      'dense',
+    );
+    expect(parseLayerType('f', 'a', 'ConvTranspose2d')).toBe('conv-transpose2d');
+    expect(parseActivation('f', 'a', 'LeakyReLU')).toBe('leaky-relu');
   });
 });
