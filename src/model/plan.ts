@@ -4,6 +4,7 @@
  * in the checkpoint, all before anything is generated.
  */
 
+import { checkSeed } from '../init/options.js';
 import {
   type InitSpec,
   prepareSpec,
@@ -13,10 +14,15 @@ import {
 } from '../init/registry.js';
 import { safetensorsHeader } from '../io/safetensors.js';
 import type { Seed } from '../random/index.js';
-import type { Scheme } from '../recipes/index.js';
+import { SCHEMES, type Scheme } from '../recipes/index.js';
 import type { ParameterRecipe, ParamInit, ParamRole } from '../recipes/types.js';
-import { BYTES_PER_ELEMENT, memoryDType, type StorageDType } from '../tensor/dtype.js';
-import { oneOf, rangeError, typeError } from '../tensor/errors.js';
+import {
+  BYTES_PER_ELEMENT,
+  memoryDType,
+  STORAGE_DTYPES,
+  type StorageDType,
+} from '../tensor/dtype.js';
+import { checkChoice, oneOf, rangeError, typeError } from '../tensor/errors.js';
 import { sizeOf } from '../tensor/shape.js';
 import type { DType } from '../tensor/tensor.js';
 import { VERSION } from '../version.js';
@@ -109,6 +115,7 @@ export interface ModelPlan {
 }
 
 const FN = 'plan';
+const RNGS: readonly ModelRng[] = ['philox'];
 /** Options the model sets on every parameter: an override may not give them. */
 const MODEL_KEYS = ['seed', 'stream', 'dtype', 'rng'];
 
@@ -147,8 +154,18 @@ export function buildPlan(
   settings: ModelSettings,
   specSha256: string,
 ): ModelPlan {
-  const { seed, dtype, scheme } = settings;
-  const rng = settings.rng ?? 'philox';
+  if (settings === null || typeof settings !== 'object') {
+    typeError(FN, 'settings', 'an object { seed, dtype, scheme, rng?, overrides? }', settings);
+  }
+  const seed = checkSeed(FN, settings.seed);
+  const dtype = checkChoice(FN, 'dtype', settings.dtype, STORAGE_DTYPES);
+  const scheme = checkChoice(FN, 'scheme', settings.scheme, SCHEMES);
+  const rng = settings.rng === undefined ? 'philox' : checkChoice(FN, 'rng', settings.rng, RNGS);
+  if (!Array.isArray(layers)) typeError(FN, 'layers', 'an array of { name, parameters }', layers);
+  const o = settings.overrides;
+  if (o !== undefined && (o === null || typeof o !== 'object' || Array.isArray(o))) {
+    typeError(FN, 'overrides', 'an object: parameter name or glob → { init, ...options }', o);
+  }
   const generation = memoryDType(dtype);
   const overrides = Object.entries(settings.overrides ?? {}).map(([key, value]) => ({
     key,

@@ -186,6 +186,43 @@ describe('overrides', () => {
   });
 });
 
+describe('bad settings', () => {
+  it.each([
+    [
+      'seed',
+      { ...settings, seed: -1 },
+      'RangeError: plan: `seed` must be a safe integer >= 0, got -1',
+    ],
+    [
+      'dtype',
+      { ...settings, dtype: 'int8' },
+      'RangeError: plan: `dtype` must be one of "float32", "float64", "float16", "bfloat16", got "int8"',
+    ],
+    [
+      'scheme',
+      { ...settings, scheme: 'keras' },
+      'RangeError: plan: `scheme` must be one of "recommended", "torch-default", got "keras"',
+    ],
+    [
+      'rng',
+      { ...settings, rng: 'torch' },
+      'RangeError: plan: `rng` must be one of "philox", got "torch"',
+    ],
+    [
+      'overrides',
+      { ...settings, overrides: [] },
+      'TypeError: plan: `overrides` must be an object: parameter name or glob → { init, ...options }, got []',
+    ],
+    [
+      'settings',
+      null,
+      'TypeError: plan: `settings` must be an object { seed, dtype, scheme, rng?, overrides? }, got null',
+    ],
+  ])('%s', (_label, bad, message) => {
+    expect(() => planFromRecipes([], bad as never)).toThrow(message.replace(/^\w+: /, ''));
+  });
+});
+
 describe('bad recipes', () => {
   it('duplicate names, blocks that do not add up, bad chrono and unknown kinds are errors', () => {
     expect(() => planFromRecipes([dense('fc', 2, 2), dense('fc', 2, 2)], settings)).toThrow(
