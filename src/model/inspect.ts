@@ -243,10 +243,10 @@ function warningsOf(
   const scheme = detection?.best.scheme;
   if (t.shape.length >= 2 && stats.count >= 2) {
     const same =
-      'all units compute the same function and get the same gradient, so they stay equal';
+      'all units compute the same function and get the same gradient, so they stay equal; harmless only in an output layer, whose units get different targets';
     if (scheme === 'zeros') out.push(`every element is 0: no symmetry breaking (${same})`);
     else if (scheme === 'constant') {
-      out.push(`every element is ${stats.min}: no symmetry breaking (${same})`);
+      out.push(`every element is ${num(stats.min)}: no symmetry breaking (${same})`);
     }
     const units = checks.identicalUnits;
     const structured = scheme === 'identity' || scheme === 'dirac';

@@ -44,7 +44,7 @@ describe('weightinit inspect', () => {
     expect(lines[3]).toMatch(/^fc1\.bias +\[64\] +F32 +0 +0 +0 +0 +100% +zeros 100%$/);
     expect(lines[4]).toMatch(/^fc2\.weight +\[10, 64\] .* zeros 100%$/);
     expect(lines[5]).toBe(
-      '  ! every element is 0: no symmetry breaking (all units compute the same function and get the same gradient, so they stay equal)',
+      '  ! every element is 0: no symmetry breaking (all units compute the same function and get the same gradient, so they stay equal; harmless only in an output layer, whose units get different targets)',
     );
     expect(lines[6]).toBe(
       '3 tensors (3 inspected, 0 skipped), 8896 parameters, 1 warning; schemes: zeros 2, xavier-uniform 1',
