@@ -54,7 +54,15 @@ export {
   xavierUniform,
   zeros,
 } from './init/index.js';
-export { deriveKey, type Key, philoxSource, type RandomSource, type Seed } from './random/index.js';
+export {
+  deriveKey,
+  type Key,
+  philoxSource,
+  type RandomSource,
+  type Seed,
+  TorchSource,
+  torchSource,
+} from './random/index.js';
 export {
   fromBFloat16Bits,
   fromFloat16Bits,

@@ -101,8 +101,14 @@ function specFrom(name: string, flags: SampleFlags): InitSpec {
           : text;
   }
   if (s.keys.includes('seed')) spec.seed = parseInteger('seed', flags.seed, true);
-  if (flags.rng !== undefined && flags.rng !== 'philox') {
-    throw new UsageError(`--rng must be one of "philox", got "${flags.rng}"`);
+  if (flags.rng !== undefined && flags.rng !== 'philox' && flags.rng !== 'torch') {
+    throw new UsageError(`--rng must be one of "philox", "torch", got "${flags.rng}"`);
+  }
+  if (flags.rng === 'torch' && s.keys.includes('rng')) {
+    if (flags.stream !== undefined) {
+      throw new UsageError('--stream does not apply with --rng torch (one PyTorch generator)');
+    }
+    spec.rng = 'torch';
   }
   return spec as InitSpec;
 }
@@ -132,7 +138,8 @@ function printSummary(o: Output, r: ReturnType<typeof report>): void {
   const f = formatNumber;
   const seed = r.spec.seed === undefined ? '' : `  seed ${r.spec.seed}`;
   const stream = typeof r.spec.stream === 'string' ? `  stream "${r.spec.stream}"` : '';
-  o.line(`${r.strategy}  shape [${r.shape.join(', ')}]  ${r.dtype}${seed}${stream}`);
+  const rng = r.spec.rng === 'torch' ? '  rng torch' : '';
+  o.line(`${r.strategy}  shape [${r.shape.join(', ')}]  ${r.dtype}${seed}${stream}${rng}`);
   if (r.fans) o.line(`  fans      in ${r.fans.fanIn}, out ${r.fans.fanOut}`);
   o.line(`  expected  mean ${f(r.expected.mean)}  std ${f(r.expected.std)}`);
   const m = r.measured;
@@ -159,7 +166,10 @@ export function registerSample(program: Command, o: Output): void {
       'the shape, e.g. 256,128 (layout out-in: [out, in, ...kernel])',
     )
     .option('--seed <n>', 'seed (integer >= 0)', '0')
-    .option('--rng <kind>', 'generator: philox (default, counter-based)')
+    .option(
+      '--rng <kind>',
+      'generator: philox (default, counter-based) | torch (torch.manual_seed(seed), then the PyTorch call)',
+    )
     .option('--out <file>', 'write the tensor to FILE.npy or FILE.safetensors (tensor "weight")')
     .option('--json', 'print the report as JSON');
   for (const { flag, help } of STRATEGY_FLAGS)

@@ -1,4 +1,4 @@
-import { philoxSource } from '../random/index.js';
+import { philoxSource, torchSource } from '../random/index.js';
 import type { Seed } from '../random/key.js';
 import type { RandomSource } from '../random/source.js';
 import {
@@ -38,8 +38,13 @@ export interface RandomOptions extends BaseOptions {
    * values. Default `''`.
    */
   stream?: string;
-  /** `'philox'` (default: counter-based Philox4x32-10) or a `RandomSource` of your own. */
-  rng?: 'philox' | RandomSource;
+  /**
+   * `'philox'` (default: counter-based Philox4x32-10), `'torch'` (PyTorch's CPU generator after
+   * `torch.manual_seed(seed)`: the tensor equals PyTorch's for the same call; no `stream`) or a
+   * `RandomSource` of your own (a `torchSource(seed)` shared by several tensors continues one
+   * PyTorch stream across them, in call order).
+   */
+  rng?: 'philox' | 'torch' | RandomSource;
 }
 
 /** Options of strategies that read fans from the shape. */
@@ -97,9 +102,9 @@ export function baseContext(
  */
 export function randomSource(fn: string, options: RandomOptions): () => RandomSource {
   const { rng, seed, stream } = options;
-  if (rng !== undefined && rng !== 'philox') {
+  if (rng !== undefined && rng !== 'philox' && rng !== 'torch') {
     if (typeof rng !== 'object' || rng === null || typeof rng.uniform !== 'function') {
-      typeError(fn, 'rng', `${oneOf(['philox'])} or a RandomSource`, rng);
+      typeError(fn, 'rng', `${oneOf(['philox', 'torch'])} or a RandomSource`, rng);
     }
     if (seed !== undefined) {
       rangeError(
@@ -120,9 +125,25 @@ export function randomSource(fn: string, options: RandomOptions): () => RandomSo
     );
   }
   checkSeed(fn, seed);
+  if (rng === 'torch') {
+    if (stream !== undefined) {
+      rangeError(fn, 'stream', "left out when `rng` is 'torch' (one PyTorch generator)", stream);
+    }
+    return () => torchSource(seed);
+  }
   if (stream !== undefined && typeof stream !== 'string')
     typeError(fn, 'stream', 'a string', stream);
   return () => philoxSource(seed, stream ?? '');
+}
+
+/**
+ * Whether a strategy's source is sequential (`rng: 'torch'`, or a source that is not
+ * counter-based): its draws depend on call order, so a fill must cover the whole tensor at once
+ * (`Prepared.chunkable` false).
+ */
+export function sequentialSource(options: RandomOptions): boolean {
+  const { rng } = options;
+  return rng === 'torch' || (typeof rng === 'object' && rng !== null && rng.kind !== 'philox');
 }
 
 /** Checks a seed: a safe integer ≥ 0, or a bigint in [0, 2⁶⁴). */

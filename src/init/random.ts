@@ -1,6 +1,13 @@
+import type { RandomSource } from '../random/source.js';
 import { rangeError } from '../tensor/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { create, type PreparedParts, type Strategy } from './initializer.js';
+import {
+  create,
+  type FloatArray,
+  type PreparedParts,
+  type Strategy,
+  wholeTensorFill,
+} from './initializer.js';
 import { truncatedNormalMoments } from './moments.js';
 import {
   type Context,
@@ -8,6 +15,7 @@ import {
   optionalNumber,
   type RandomOptions,
   randomSource,
+  sequentialSource,
 } from './options.js';
 
 /** Options of `uniform`. */
@@ -39,6 +47,27 @@ export interface TruncatedNormalOptions extends NormalOptions {
   high?: number;
 }
 
+/**
+ * Parts of a fill drawn from the strategy's source: any range on its own from a counter-based
+ * source; the whole tensor at once (start 0) from a sequential one, such as PyTorch's.
+ */
+function sourceParts(
+  ctx: Context,
+  options: RandomOptions,
+  expected: PreparedParts['expected'],
+  draw: (source: RandomSource, out: FloatArray, start: number) => void,
+): PreparedParts {
+  const source = randomSource(ctx.fn, options);
+  if (sequentialSource(options)) {
+    return {
+      expected,
+      chunkable: false,
+      fill: wholeTensorFill(ctx, (out) => draw(source(), out, 0)),
+    };
+  }
+  return { expected, chunkable: true, fill: (out, start) => draw(source(), out, start) };
+}
+
 /** Parts of a uniform fill on [low, high). Shared with the variance-scaling strategies. */
 export function uniformParts(
   ctx: Context,
@@ -46,12 +75,8 @@ export function uniformParts(
   low: number,
   high: number,
 ): PreparedParts {
-  const source = randomSource(ctx.fn, options);
-  return {
-    expected: { mean: (low + high) / 2, std: (high - low) / Math.sqrt(12) },
-    chunkable: true,
-    fill: (out, start) => source().uniform(out, low, high, start),
-  };
+  const expected = { mean: (low + high) / 2, std: (high - low) / Math.sqrt(12) };
+  return sourceParts(ctx, options, expected, (s, out, start) => s.uniform(out, low, high, start));
 }
 
 /** Parts of a normal fill. Shared with the variance-scaling strategies. */
@@ -61,12 +86,9 @@ export function normalParts(
   mean: number,
   std: number,
 ): PreparedParts {
-  const source = randomSource(ctx.fn, options);
-  return {
-    expected: { mean, std },
-    chunkable: true,
-    fill: (out, start) => source().normal(out, mean, std, start),
-  };
+  return sourceParts(ctx, options, { mean, std }, (s, out, start) =>
+    s.normal(out, mean, std, start),
+  );
 }
 
 /**
@@ -81,18 +103,17 @@ export function truncatedNormalParts(
   low: number,
   high: number,
 ): PreparedParts {
-  const source = randomSource(ctx.fn, options);
   if (std === 0) {
+    randomSource(ctx.fn, options); // validated all the same
     if (mean < low || mean > high)
       rangeError(ctx.fn, 'mean', `inside [low, high] = [${low}, ${high}] when std is 0`, mean);
     return { expected: { mean, std: 0 }, chunkable: true, fill: (out) => out.fill(mean) };
   }
   const m = truncatedNormalMoments((low - mean) / std, (high - mean) / std);
-  return {
-    expected: { mean: mean + std * m.mean, std: std * m.std },
-    chunkable: true,
-    fill: (out, start) => source().truncatedNormal(out, mean, std, low, high, start),
-  };
+  const expected = { mean: mean + std * m.mean, std: std * m.std };
+  return sourceParts(ctx, options, expected, (s, out, start) =>
+    s.truncatedNormal(out, mean, std, low, high, start),
+  );
 }
 
 function checkStd(ctx: Context, value: unknown): number {

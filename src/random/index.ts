@@ -1,5 +1,6 @@
 /**
- * weightinit/random: counter-based random streams and the samplers that fill tensors from them.
+ * weightinit/random: counter-based random streams and the samplers that fill tensors from them,
+ * and PyTorch's CPU stream.
  *
  * STREAM LAYOUT (a contract: golden vectors pin it; changing it is a breaking change)
  *
@@ -36,10 +37,31 @@
  * Only + − × ÷ √ and exact bit operations are used, with `log`/`exp` ported from fdlibm
  * (detmath.ts), so the bits are the same on every engine.
  *
+ * PYTORCH STREAMS (`torchSource(seed)`, `rng: 'torch'`; torch/): PyTorch 2.13's CPU generator and
+ * the transforms of its in-place initializers, checked bit for bit against PyTorch's outputs.
+ * - Generator: MT19937 (`init_genrand` on the seed's low 32 bits); random() one output,
+ *   random64() = (first ≪ 32) | second.
+ * - uniform_(a, b), float32: from = fround(a), to = fround(b), u = (random() & (2²⁴−1))·2⁻²⁴,
+ *   value = fma(u, fround(to − from), from) rounded once, `from` where it equals `to`. float64:
+ *   u = (random64() & (2⁵³−1))·2⁻⁵³, value = fma(u, b − a, a).
+ * - normal_(mean, std), ≥ 16 elements: every uniform first, then per block of 16, for j < 8,
+ *   u1 = 1 − d[j], u2 = d[j+8], r = √(−2·log u1), θ = 2π·u2, d[j] = r·cos θ·std + mean,
+ *   d[j+8] = r·sin θ·std + mean; a length not a multiple of 16 redraws 16 uniforms for the last
+ *   16 elements. float32 uses the AVX2 kernel's Cephes log/sincos, in float32 with the fused
+ *   multiply-adds GCC makes of them (torch/cephes.ts); float64 uses log, cos, sin.
+ * - normal_, < 16 elements: per element the double Box–Muller from u1 then u2 (random64),
+ *   r = √(−2·log1p(−u2)), θ = 2π·u1; r·cos θ·std + mean now, r·sin θ kept for the next.
+ * - trunc_normal_(mean, std, a, b) (2.13: rejection): normal_ on the whole tensor, then while any
+ *   value is outside [a, b], a whole fresh normal_ tensor whose values replace those outside.
+ * - randperm(n) (sparse_), n < ⌊(2³²−1)/20⌋: p = identity, for i < n − 1 swap p[i] and
+ *   p[i + random() mod (n − i)]; larger n: inside-out shuffle with random64() mod (i + 1).
+ * fma, fmaf: one rounding, emulated exactly (torch/fma.ts). sin, cos, erf: fdlibm (torch/
+ * fdlibm.ts); log, log1p: detmath.ts (glibc's may differ in the last bit of a float64).
+ *
  * @packageDocumentation
  */
 
-export { exp, log } from './detmath.js';
+export { exp, log, log1p } from './detmath.js';
 export { deriveChildKey, deriveKey, type Key, type Seed } from './key.js';
 export { fillNormal } from './normal.js';
 export { permutation } from './permutation.js';
@@ -53,6 +75,10 @@ export {
 } from './philox.js';
 export { PhiloxSource, philoxSource, philoxSourceFromKey } from './philox-source.js';
 export type { RandomSource } from './source.js';
+export { cos, erf, sin } from './torch/fdlibm.js';
+export { fma, fmaf } from './torch/fma.js';
+export { MT19937 } from './torch/mt19937.js';
+export { TorchSource, torchSource } from './torch/torch-source.js';
 export { fillTruncatedNormal } from './truncated-normal.js';
 export { fillUniform, uniformBits } from './uniform.js';
 export { ZIG_F, ZIG_LAYERS, ZIG_R, ZIG_V, ZIG_X } from './ziggurat-tables.js';

@@ -355,7 +355,7 @@ describe('bad input: clear errors naming the function, the argument, what was ex
       'rng unknown',
       () => init.normal([2], { seed: 0, rng: 'mt' as never }),
       TypeError,
-      '`rng` must be one of "philox" or a RandomSource',
+      '`rng` must be one of "philox", "torch" or a RandomSource',
     ],
     [
       'fill out of range',
