@@ -52,8 +52,16 @@ export interface RangeFiller {
 /**
  * The filler of a planned initialization for a shape. Validates (through `prepareSpec`)
  * without allocating; the first partial fill of a whole-matrix strategy allocates it.
+ * Blocks along dimension 0 are contiguous element ranges: a range maps to sub-fills of the
+ * blocks it overlaps. Chrono: u from the uniform stream U(1, tMax − 1) of `(seed, stream)`,
+ * then sign · log(u) with the engine-independent `log` (fdlibm's).
  * @throws what `prepareSpec` throws for a bad spec; RangeError for blocks whose rows do not
- *   add up to `shape[0]` or a chrono `tMax` not above 2.
+ *   add up to `shape[0]`, blocks along an axis other than 0, or a chrono `tMax` not above 2.
+ * @example
+ * const f = rangeFiller({ kind: 'chrono', tMax: 10, sign: 1, seed: 0, stream: 'b#chrono',
+ *   dtype: 'float64' }, [4]);
+ * const out = new Float64Array(2);
+ * f.fill(out, 2); // elements 2 and 3: log U(1, 9), each in [0, log 9)
  */
 export function rangeFiller(init: PlannedInit, shape: readonly number[]): RangeFiller {
   const fn = 'rangeFiller';

@@ -5,7 +5,10 @@
  * (`encoder.**.bias`, `**` alone). Every other character stands for itself.
  */
 
-/** True when `pattern` holds a `*` (a glob rather than a parameter name). */
+/**
+ * True when `pattern` holds a `*` (a glob rather than a parameter name).
+ * @example isGlob('rnn.weight_hh_*') // true
+ */
 export function isGlob(pattern: string): boolean {
   return pattern.includes('*');
 }

@@ -1,10 +1,11 @@
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { initialize } from '../../src/init/registry.js';
 import { encodeSafetensors, readSafetensors } from '../../src/io/safetensors.js';
-import type { PlannedInit } from '../../src/model/fill.js';
+import { type PlannedInit, rangeFiller } from '../../src/model/fill.js';
 import { checkpointChunks, materialize, parameterFiller } from '../../src/model/materialize.js';
 import { type ModelPlan, planFromRecipes } from '../../src/model/plan.js';
 import { writeCheckpoint } from '../../src/model/write.js';
@@ -123,6 +124,57 @@ describe('parameterFiller', () => {
   });
 });
 
+describe('rangeFiller', () => {
+  it('rejects what it cannot fill', () => {
+    const zeros = { kind: 'strategy', spec: { name: 'zeros' } } as const;
+    expect(() =>
+      rangeFiller({ kind: 'blocks', blocks: [{ rows: 1, label: 'a', init: zeros }] }, [2, 2]),
+    ).toThrow(
+      'rangeFiller: `init.blocks` must be blocks whose rows add up to shape[0] = 2, got [1]',
+    );
+    expect(() =>
+      rangeFiller(
+        { kind: 'blocks', axis: 1 as 0, blocks: [{ rows: 2, label: 'a', init: zeros }] },
+        [2, 2],
+      ),
+    ).toThrow('rangeFiller: `init.axis` must be 0 (blocks along dimension 0), got 1');
+    expect(() =>
+      rangeFiller({ kind: 'blocks', blocks: [{ rows: 1.5, label: 'a', init: zeros }] }, [2]),
+    ).toThrow('rangeFiller: `init.blocks` must be blocks of a whole number of rows, got [1.5]');
+    expect(() =>
+      rangeFiller(
+        {
+          kind: 'chrono',
+          tMax: Number.POSITIVE_INFINITY,
+          sign: 1,
+          seed: 0,
+          stream: 's',
+          dtype: 'float32',
+        },
+        [3],
+      ),
+    ).toThrow(
+      'rangeFiller: `init.tMax` must be a finite number > 2 (U(1, tMax − 1) must not be empty), got Infinity',
+    );
+    expect(() => rangeFiller({ kind: 'strategy', spec: { name: 'normal' } }, [3])).toThrow(
+      /`seed` must be given/,
+    );
+  });
+
+  it('chrono: the documented example', () => {
+    const f = rangeFiller(
+      { kind: 'chrono', tMax: 10, sign: 1, seed: 0, stream: 'b#chrono', dtype: 'float64' },
+      [4],
+    );
+    const all = new Float64Array(4);
+    f.fill(all, 0);
+    const out = new Float64Array(2);
+    f.fill(out, 2);
+    expect(out).toEqual(all.subarray(2));
+    for (const x of all) expect(x >= 0 && x < log(9)).toBe(true);
+  });
+});
+
 describe('checkpointChunks', () => {
   it('equals encodeSafetensors(materialize(plan)) for every dtype and chunk size', () => {
     for (const dtype of DTYPES) {
@@ -133,6 +185,27 @@ describe('checkpointChunks', () => {
         expect(concat(checkpointChunks(p, { chunkElements }))).toEqual(expected);
       }
     }
+  });
+
+  it('property: any chunk size gives the same bytes (chunk independence)', () => {
+    const expected = Object.fromEntries(
+      DTYPES.map((d) => {
+        const p = plan(d, 9);
+        return [d, encodeSafetensors(materialize(p), p.metadata)];
+      }),
+    );
+    fc.assert(
+      fc.property(
+        fc.constantFrom(...DTYPES),
+        fc.integer({ min: 1, max: 3000 }),
+        (dtype, chunkElements) => {
+          expect(concat(checkpointChunks(plan(dtype, 9), { chunkElements }))).toEqual(
+            expected[dtype],
+          );
+        },
+      ),
+      { numRuns: 40 },
+    );
   });
 
   it('round trip: the reader gives the planned names, shapes and values, rounded once to the dtype', () => {
