@@ -307,6 +307,19 @@ export const schema = {
   $defs: defs,
 };
 
+/** Gives every `$ref` the `x-expected` of its target, so that errors never need the root. */
+function annotateRefs(node) {
+  if (Array.isArray(node)) node.forEach(annotateRefs);
+  else if (node !== null && typeof node === 'object') {
+    if (typeof node.$ref === 'string' && node['x-expected'] === undefined) {
+      const target = defs[node.$ref.replace('#/$defs/', '')]['x-expected'];
+      if (target !== undefined) node['x-expected'] = target;
+    }
+    for (const v of Object.values(node)) annotateRefs(v);
+  }
+}
+annotateRefs(schema);
+
 // ---------------------------------------------------------------------------------------
 // Compilation.
 

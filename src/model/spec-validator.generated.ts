@@ -6,10 +6,10 @@
 "use strict";
 export const validate = validate52;
 export default validate52;
-const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://weightinit.dev/schema/model.schema.json","title":"weightinit model spec","description":"A model for `weightinit init`: named layers (PyTorch modules, constructor arguments in camelCase), a seed, the storage dtype, the scheme and per-parameter overrides.","type":"object","x-expected":"a model spec object","additionalProperties":false,"required":["format","seed","layers"],"properties":{"$schema":{"type":"string","x-expected":"a string (the schema’s URL)"},"format":{"const":"weightinit.model/1","x-expected":"\"weightinit.model/1\"","description":"The format and its version."},"seed":{"x-expected":"an integer >= 0, or a decimal string for seeds from 2^53 up to 2^64 − 1","description":"The seed of every parameter’s stream. Seeds of 2^53 or more are written as decimal strings.","anyOf":[{"type":"integer","minimum":0,"maximum":9007199254740991},{"type":"string","pattern":"^(0|[1-9][0-9]{0,19})$"}]},"dtype":{"enum":["float32","float64","float16","bfloat16"],"description":"Storage dtype of the checkpoint (default float32). Values are generated in float32 (float64 for float64) and rounded once to nearest even."},"scheme":{"enum":["recommended","torch-default"],"description":"recommended (default): the document’s recipes; torch-default: PyTorch’s module defaults."},"rng":{"enum":["philox"],"description":"The random streams: philox (default, counter-based, any slice on its own)."},"layers":{"type":"array","items":{"$ref":"#/$defs/layer"},"x-expected":"an array of layers"},"overrides":{"type":"object","x-expected":"an object: parameter name or glob → { \"init\": strategy, ...options }","description":"Parameter name (fc1.weight) or glob (* within a dot-separated part, ** across them) → initialization. An exact name wins over globs, then the last glob listed; each must match a parameter.","propertyNames":{"pattern":"^[A-Za-z0-9_.*]+$","x-expected":"a parameter name or glob (letters, digits, _, . and *)"},"additionalProperties":{"$ref":"#/$defs/override"}}},"$defs":{"size":{"type":"integer","minimum":0,"x-expected":"an integer >= 0"},"positive":{"type":"integer","minimum":1,"x-expected":"an integer >= 1"},"flag":{"type":"boolean","x-expected":"true or false"},"number":{"type":"number","x-expected":"a number"},"kernelSize":{"x-expected":"an integer >= 1 or an array of them","anyOf":[{"$ref":"#/$defs/positive"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/positive"}}]},"normalizedShape":{"x-expected":"an integer >= 0 or a non-empty array of them","anyOf":[{"$ref":"#/$defs/size"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/size"}}]},"activation":{"type":"string","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)","description":"The activation after the layer; it decides the gain."},"residual":{"type":"object","additionalProperties":false,"x-expected":"residual options","description":"The layer sits in a residual branch (zero-init, Fixup).","properties":{"depth":{"$ref":"#/$defs/positive"},"branchLayers":{"$ref":"#/$defs/positive"},"position":{"$ref":"#/$defs/positive"},"zeroInit":{"$ref":"#/$defs/flag"},"fixup":{"$ref":"#/$defs/flag"}}},"output":{"x-expected":"true, false or { \"zeroInit\": true|false }","anyOf":[{"type":"boolean"},{"type":"object","additionalProperties":false,"properties":{"zeroInit":{"$ref":"#/$defs/flag"}}}]},"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)*$","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit","description":"The layer’s module name: parameters are named <name>.<parameter> (fc1.weight)."},"layer":{"type":"object","x-expected":"a layer { \"name\", \"type\", ...fields }","required":["name","type"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"enum":["dense","conv1d","conv2d","conv3d","conv-transpose1d","conv-transpose2d","conv-transpose3d","embedding","layernorm","batchnorm1d","batchnorm2d","batchnorm3d","groupnorm","rnn","lstm","gru","attention"]}},"discriminator":{"propertyName":"type"},"oneOf":[{"type":"object","description":"nn.Linear, fields in camelCase.","x-expected":"the fields of a layer of type \"dense\"","additionalProperties":false,"required":["name","type","inFeatures","outFeatures"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"dense"},"inFeatures":{"$ref":"#/$defs/size"},"outFeatures":{"$ref":"#/$defs/size"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.Conv1d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv1d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"conv1d"},"inChannels":{"$ref":"#/$defs/size"},"outChannels":{"$ref":"#/$defs/size"},"kernelSize":{"$ref":"#/$defs/kernelSize"},"groups":{"$ref":"#/$defs/positive"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.Conv2d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv2d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"conv2d"},"inChannels":{"$ref":"#/$defs/size"},"outChannels":{"$ref":"#/$defs/size"},"kernelSize":{"$ref":"#/$defs/kernelSize"},"groups":{"$ref":"#/$defs/positive"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.Conv3d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv3d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"conv3d"},"inChannels":{"$ref":"#/$defs/size"},"outChannels":{"$ref":"#/$defs/size"},"kernelSize":{"$ref":"#/$defs/kernelSize"},"groups":{"$ref":"#/$defs/positive"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.ConvTranspose1d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv-transpose1d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"conv-transpose1d"},"inChannels":{"$ref":"#/$defs/size"},"outChannels":{"$ref":"#/$defs/size"},"kernelSize":{"$ref":"#/$defs/kernelSize"},"groups":{"$ref":"#/$defs/positive"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.ConvTranspose2d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv-transpose2d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"conv-transpose2d"},"inChannels":{"$ref":"#/$defs/size"},"outChannels":{"$ref":"#/$defs/size"},"kernelSize":{"$ref":"#/$defs/kernelSize"},"groups":{"$ref":"#/$defs/positive"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.ConvTranspose3d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv-transpose3d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"conv-transpose3d"},"inChannels":{"$ref":"#/$defs/size"},"outChannels":{"$ref":"#/$defs/size"},"kernelSize":{"$ref":"#/$defs/kernelSize"},"groups":{"$ref":"#/$defs/positive"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.Embedding, fields in camelCase.","x-expected":"the fields of a layer of type \"embedding\"","additionalProperties":false,"required":["name","type","numEmbeddings","embeddingDim"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"embedding"},"numEmbeddings":{"$ref":"#/$defs/size"},"embeddingDim":{"$ref":"#/$defs/size"},"paddingIdx":{"type":"integer","x-expected":"an integer"}}},{"type":"object","description":"nn.LayerNorm, fields in camelCase.","x-expected":"the fields of a layer of type \"layernorm\"","additionalProperties":false,"required":["name","type","normalizedShape"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"layernorm"},"normalizedShape":{"$ref":"#/$defs/normalizedShape"},"elementwiseAffine":{"$ref":"#/$defs/flag"},"bias":{"$ref":"#/$defs/flag"},"residual":{"$ref":"#/$defs/residual"}}},{"type":"object","description":"nn.BatchNorm1d, fields in camelCase.","x-expected":"the fields of a layer of type \"batchnorm1d\"","additionalProperties":false,"required":["name","type","numFeatures"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"batchnorm1d"},"numFeatures":{"$ref":"#/$defs/size"},"affine":{"$ref":"#/$defs/flag"},"trackRunningStats":{"$ref":"#/$defs/flag"},"residual":{"$ref":"#/$defs/residual"}}},{"type":"object","description":"nn.BatchNorm2d, fields in camelCase.","x-expected":"the fields of a layer of type \"batchnorm2d\"","additionalProperties":false,"required":["name","type","numFeatures"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"batchnorm2d"},"numFeatures":{"$ref":"#/$defs/size"},"affine":{"$ref":"#/$defs/flag"},"trackRunningStats":{"$ref":"#/$defs/flag"},"residual":{"$ref":"#/$defs/residual"}}},{"type":"object","description":"nn.BatchNorm3d, fields in camelCase.","x-expected":"the fields of a layer of type \"batchnorm3d\"","additionalProperties":false,"required":["name","type","numFeatures"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"batchnorm3d"},"numFeatures":{"$ref":"#/$defs/size"},"affine":{"$ref":"#/$defs/flag"},"trackRunningStats":{"$ref":"#/$defs/flag"},"residual":{"$ref":"#/$defs/residual"}}},{"type":"object","description":"nn.GroupNorm, fields in camelCase.","x-expected":"the fields of a layer of type \"groupnorm\"","additionalProperties":false,"required":["name","type","numGroups","numChannels"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"groupnorm"},"numGroups":{"$ref":"#/$defs/positive"},"numChannels":{"$ref":"#/$defs/size"},"affine":{"$ref":"#/$defs/flag"},"residual":{"$ref":"#/$defs/residual"}}},{"type":"object","description":"nn.RNN, fields in camelCase.","x-expected":"the fields of a layer of type \"rnn\"","additionalProperties":false,"required":["name","type","inputSize","hiddenSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"rnn"},"inputSize":{"$ref":"#/$defs/size"},"hiddenSize":{"$ref":"#/$defs/positive"},"numLayers":{"$ref":"#/$defs/positive"},"bias":{"$ref":"#/$defs/flag"},"bidirectional":{"$ref":"#/$defs/flag"},"recurrent":{"enum":["orthogonal","identity"]},"recurrentGain":{"type":"number","minimum":0,"x-expected":"a number >= 0"},"gateOrder":{"enum":["pytorch","keras"]},"nonlinearity":{"enum":["tanh","relu"]}}},{"type":"object","description":"nn.LSTM, fields in camelCase.","x-expected":"the fields of a layer of type \"lstm\"","additionalProperties":false,"required":["name","type","inputSize","hiddenSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"lstm"},"inputSize":{"$ref":"#/$defs/size"},"hiddenSize":{"$ref":"#/$defs/positive"},"numLayers":{"$ref":"#/$defs/positive"},"bias":{"$ref":"#/$defs/flag"},"bidirectional":{"$ref":"#/$defs/flag"},"recurrent":{"enum":["orthogonal","identity"]},"recurrentGain":{"type":"number","minimum":0,"x-expected":"a number >= 0"},"gateOrder":{"enum":["pytorch","keras"]},"projSize":{"$ref":"#/$defs/size"},"forgetBias":{"$ref":"#/$defs/number"},"chrono":{"type":"object","additionalProperties":false,"required":["tMax"],"x-expected":"chrono options { \"tMax\": number > 2 }","properties":{"tMax":{"type":"number","exclusiveMinimum":2,"x-expected":"a number > 2"}}}}},{"type":"object","description":"nn.GRU, fields in camelCase.","x-expected":"the fields of a layer of type \"gru\"","additionalProperties":false,"required":["name","type","inputSize","hiddenSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"gru"},"inputSize":{"$ref":"#/$defs/size"},"hiddenSize":{"$ref":"#/$defs/positive"},"numLayers":{"$ref":"#/$defs/positive"},"bias":{"$ref":"#/$defs/flag"},"bidirectional":{"$ref":"#/$defs/flag"},"recurrent":{"enum":["orthogonal","identity"]},"recurrentGain":{"type":"number","minimum":0,"x-expected":"a number >= 0"},"gateOrder":{"enum":["pytorch","keras"]}}},{"type":"object","description":"nn.MultiheadAttention, fields in camelCase.","x-expected":"the fields of a layer of type \"attention\"","additionalProperties":false,"required":["name","type","embedDim","numHeads"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"attention"},"embedDim":{"$ref":"#/$defs/positive"},"numHeads":{"$ref":"#/$defs/positive"},"bias":{"$ref":"#/$defs/flag"},"addBiasKv":{"$ref":"#/$defs/flag"},"kdim":{"$ref":"#/$defs/positive"},"vdim":{"$ref":"#/$defs/positive"}}}]},"override":{"type":"object","x-expected":"an override { \"init\": strategy, ...options }","description":"Replaces the recipe of the parameters it matches: a strategy name and its options (kebab-case names and aliases, as the command line takes them).","additionalProperties":false,"required":["init"],"properties":{"init":{"type":"string","x-expected":"a strategy name: he-normal, xavier-uniform, zeros …"},"layout":{"enum":["out-in","in-out"]},"fanIn":{"$ref":"#/$defs/positive"},"fanOut":{"$ref":"#/$defs/positive"},"gain":{"$ref":"#/$defs/number"},"nonlinearity":{"type":"string","x-expected":"a nonlinearity name"},"slope":{"$ref":"#/$defs/number"},"mode":{"type":"string","x-expected":"fan-in, fan-out or fan-avg"},"distribution":{"type":"string","x-expected":"uniform, normal or truncated-normal"},"scale":{"$ref":"#/$defs/number"},"mean":{"$ref":"#/$defs/number"},"std":{"$ref":"#/$defs/number"},"low":{"$ref":"#/$defs/number"},"high":{"$ref":"#/$defs/number"},"limit":{"$ref":"#/$defs/number"},"value":{"$ref":"#/$defs/number"},"sparsity":{"$ref":"#/$defs/number"},"nonZero":{"$ref":"#/$defs/positive"},"groups":{"$ref":"#/$defs/positive"}}}}};
+const schema19 = {"$schema":"https://json-schema.org/draft/2020-12/schema","$id":"https://weightinit.dev/schema/model.schema.json","title":"weightinit model spec","description":"A model for `weightinit init`: named layers (PyTorch modules, constructor arguments in camelCase), a seed, the storage dtype, the scheme and per-parameter overrides.","type":"object","x-expected":"a model spec object","additionalProperties":false,"required":["format","seed","layers"],"properties":{"$schema":{"type":"string","x-expected":"a string (the schema’s URL)"},"format":{"const":"weightinit.model/1","x-expected":"\"weightinit.model/1\"","description":"The format and its version."},"seed":{"x-expected":"an integer >= 0, or a decimal string for seeds from 2^53 up to 2^64 − 1","description":"The seed of every parameter’s stream. Seeds of 2^53 or more are written as decimal strings.","anyOf":[{"type":"integer","minimum":0,"maximum":9007199254740991},{"type":"string","pattern":"^(0|[1-9][0-9]{0,19})$"}]},"dtype":{"enum":["float32","float64","float16","bfloat16"],"description":"Storage dtype of the checkpoint (default float32). Values are generated in float32 (float64 for float64) and rounded once to nearest even."},"scheme":{"enum":["recommended","torch-default"],"description":"recommended (default): the document’s recipes; torch-default: PyTorch’s module defaults."},"rng":{"enum":["philox"],"description":"The random streams: philox (default, counter-based, any slice on its own)."},"layers":{"type":"array","items":{"$ref":"#/$defs/layer","x-expected":"a layer { \"name\", \"type\", ...fields }"},"x-expected":"an array of layers"},"overrides":{"type":"object","x-expected":"an object: parameter name or glob → { \"init\": strategy, ...options }","description":"Parameter name (fc1.weight) or glob (* within a dot-separated part, ** across them) → initialization. An exact name wins over globs, then the last glob listed; each must match a parameter.","propertyNames":{"pattern":"^[A-Za-z0-9_.*]+$","x-expected":"a parameter name or glob (letters, digits, _, . and *)"},"additionalProperties":{"$ref":"#/$defs/override","x-expected":"an override { \"init\": strategy, ...options }"}}},"$defs":{"size":{"type":"integer","minimum":0,"x-expected":"an integer >= 0"},"positive":{"type":"integer","minimum":1,"x-expected":"an integer >= 1"},"flag":{"type":"boolean","x-expected":"true or false"},"number":{"type":"number","x-expected":"a number"},"kernelSize":{"x-expected":"an integer >= 1 or an array of them","anyOf":[{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"}}]},"normalizedShape":{"x-expected":"an integer >= 0 or a non-empty array of them","anyOf":[{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"}}]},"activation":{"type":"string","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)","description":"The activation after the layer; it decides the gain."},"residual":{"type":"object","additionalProperties":false,"x-expected":"residual options","description":"The layer sits in a residual branch (zero-init, Fixup).","properties":{"depth":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"branchLayers":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"position":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"zeroInit":{"$ref":"#/$defs/flag","x-expected":"true or false"},"fixup":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},"output":{"x-expected":"true, false or { \"zeroInit\": true|false }","anyOf":[{"type":"boolean"},{"type":"object","additionalProperties":false,"properties":{"zeroInit":{"$ref":"#/$defs/flag","x-expected":"true or false"}}}]},"name":{"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)*$","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit","description":"The layer’s module name: parameters are named <name>.<parameter> (fc1.weight)."},"layer":{"type":"object","x-expected":"a layer { \"name\", \"type\", ...fields }","required":["name","type"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"enum":["dense","conv1d","conv2d","conv3d","conv-transpose1d","conv-transpose2d","conv-transpose3d","embedding","layernorm","batchnorm1d","batchnorm2d","batchnorm3d","groupnorm","rnn","lstm","gru","attention"]}},"discriminator":{"propertyName":"type"},"oneOf":[{"type":"object","description":"nn.Linear, fields in camelCase.","x-expected":"the fields of a layer of type \"dense\"","additionalProperties":false,"required":["name","type","inFeatures","outFeatures"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"dense"},"inFeatures":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outFeatures":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.Conv1d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv1d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"conv1d"},"inChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"kernelSize":{"$ref":"#/$defs/kernelSize","x-expected":"an integer >= 1 or an array of them"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.Conv2d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv2d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"conv2d"},"inChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"kernelSize":{"$ref":"#/$defs/kernelSize","x-expected":"an integer >= 1 or an array of them"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.Conv3d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv3d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"conv3d"},"inChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"kernelSize":{"$ref":"#/$defs/kernelSize","x-expected":"an integer >= 1 or an array of them"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.ConvTranspose1d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv-transpose1d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"conv-transpose1d"},"inChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"kernelSize":{"$ref":"#/$defs/kernelSize","x-expected":"an integer >= 1 or an array of them"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.ConvTranspose2d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv-transpose2d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"conv-transpose2d"},"inChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"kernelSize":{"$ref":"#/$defs/kernelSize","x-expected":"an integer >= 1 or an array of them"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.ConvTranspose3d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv-transpose3d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"conv-transpose3d"},"inChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"kernelSize":{"$ref":"#/$defs/kernelSize","x-expected":"an integer >= 1 or an array of them"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.Embedding, fields in camelCase.","x-expected":"the fields of a layer of type \"embedding\"","additionalProperties":false,"required":["name","type","numEmbeddings","embeddingDim"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"embedding"},"numEmbeddings":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"embeddingDim":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"paddingIdx":{"type":"integer","x-expected":"an integer"}}},{"type":"object","description":"nn.LayerNorm, fields in camelCase.","x-expected":"the fields of a layer of type \"layernorm\"","additionalProperties":false,"required":["name","type","normalizedShape"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"layernorm"},"normalizedShape":{"$ref":"#/$defs/normalizedShape","x-expected":"an integer >= 0 or a non-empty array of them"},"elementwiseAffine":{"$ref":"#/$defs/flag","x-expected":"true or false"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"}}},{"type":"object","description":"nn.BatchNorm1d, fields in camelCase.","x-expected":"the fields of a layer of type \"batchnorm1d\"","additionalProperties":false,"required":["name","type","numFeatures"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"batchnorm1d"},"numFeatures":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"affine":{"$ref":"#/$defs/flag","x-expected":"true or false"},"trackRunningStats":{"$ref":"#/$defs/flag","x-expected":"true or false"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"}}},{"type":"object","description":"nn.BatchNorm2d, fields in camelCase.","x-expected":"the fields of a layer of type \"batchnorm2d\"","additionalProperties":false,"required":["name","type","numFeatures"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"batchnorm2d"},"numFeatures":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"affine":{"$ref":"#/$defs/flag","x-expected":"true or false"},"trackRunningStats":{"$ref":"#/$defs/flag","x-expected":"true or false"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"}}},{"type":"object","description":"nn.BatchNorm3d, fields in camelCase.","x-expected":"the fields of a layer of type \"batchnorm3d\"","additionalProperties":false,"required":["name","type","numFeatures"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"batchnorm3d"},"numFeatures":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"affine":{"$ref":"#/$defs/flag","x-expected":"true or false"},"trackRunningStats":{"$ref":"#/$defs/flag","x-expected":"true or false"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"}}},{"type":"object","description":"nn.GroupNorm, fields in camelCase.","x-expected":"the fields of a layer of type \"groupnorm\"","additionalProperties":false,"required":["name","type","numGroups","numChannels"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"groupnorm"},"numGroups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"numChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"affine":{"$ref":"#/$defs/flag","x-expected":"true or false"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"}}},{"type":"object","description":"nn.RNN, fields in camelCase.","x-expected":"the fields of a layer of type \"rnn\"","additionalProperties":false,"required":["name","type","inputSize","hiddenSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"rnn"},"inputSize":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"hiddenSize":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"numLayers":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"},"bidirectional":{"$ref":"#/$defs/flag","x-expected":"true or false"},"recurrent":{"enum":["orthogonal","identity"]},"recurrentGain":{"type":"number","minimum":0,"x-expected":"a number >= 0"},"gateOrder":{"enum":["pytorch","keras"]},"nonlinearity":{"enum":["tanh","relu"]}}},{"type":"object","description":"nn.LSTM, fields in camelCase.","x-expected":"the fields of a layer of type \"lstm\"","additionalProperties":false,"required":["name","type","inputSize","hiddenSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"lstm"},"inputSize":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"hiddenSize":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"numLayers":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"},"bidirectional":{"$ref":"#/$defs/flag","x-expected":"true or false"},"recurrent":{"enum":["orthogonal","identity"]},"recurrentGain":{"type":"number","minimum":0,"x-expected":"a number >= 0"},"gateOrder":{"enum":["pytorch","keras"]},"projSize":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"forgetBias":{"$ref":"#/$defs/number","x-expected":"a number"},"chrono":{"type":"object","additionalProperties":false,"required":["tMax"],"x-expected":"chrono options { \"tMax\": number > 2 }","properties":{"tMax":{"type":"number","exclusiveMinimum":2,"x-expected":"a number > 2"}}}}},{"type":"object","description":"nn.GRU, fields in camelCase.","x-expected":"the fields of a layer of type \"gru\"","additionalProperties":false,"required":["name","type","inputSize","hiddenSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"gru"},"inputSize":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"hiddenSize":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"numLayers":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"},"bidirectional":{"$ref":"#/$defs/flag","x-expected":"true or false"},"recurrent":{"enum":["orthogonal","identity"]},"recurrentGain":{"type":"number","minimum":0,"x-expected":"a number >= 0"},"gateOrder":{"enum":["pytorch","keras"]}}},{"type":"object","description":"nn.MultiheadAttention, fields in camelCase.","x-expected":"the fields of a layer of type \"attention\"","additionalProperties":false,"required":["name","type","embedDim","numHeads"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"attention"},"embedDim":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"numHeads":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"},"addBiasKv":{"$ref":"#/$defs/flag","x-expected":"true or false"},"kdim":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"vdim":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"}}}]},"override":{"type":"object","x-expected":"an override { \"init\": strategy, ...options }","description":"Replaces the recipe of the parameters it matches: a strategy name and its options (kebab-case names and aliases, as the command line takes them).","additionalProperties":false,"required":["init"],"properties":{"init":{"type":"string","x-expected":"a strategy name: he-normal, xavier-uniform, zeros …"},"layout":{"enum":["out-in","in-out"]},"fanIn":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"fanOut":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"gain":{"$ref":"#/$defs/number","x-expected":"a number"},"nonlinearity":{"type":"string","x-expected":"a nonlinearity name"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"mode":{"type":"string","x-expected":"fan-in, fan-out or fan-avg"},"distribution":{"type":"string","x-expected":"uniform, normal or truncated-normal"},"scale":{"$ref":"#/$defs/number","x-expected":"a number"},"mean":{"$ref":"#/$defs/number","x-expected":"a number"},"std":{"$ref":"#/$defs/number","x-expected":"a number"},"low":{"$ref":"#/$defs/number","x-expected":"a number"},"high":{"$ref":"#/$defs/number","x-expected":"a number"},"limit":{"$ref":"#/$defs/number","x-expected":"a number"},"value":{"$ref":"#/$defs/number","x-expected":"a number"},"sparsity":{"$ref":"#/$defs/number","x-expected":"a number"},"nonZero":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"}}}}};
 const pattern3 = new RegExp("^(0|[1-9][0-9]{0,19})$", "u");
 const pattern5 = new RegExp("^[A-Za-z0-9_.*]+$", "u");
-const schema20 = {"type":"object","x-expected":"a layer { \"name\", \"type\", ...fields }","required":["name","type"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"enum":["dense","conv1d","conv2d","conv3d","conv-transpose1d","conv-transpose2d","conv-transpose3d","embedding","layernorm","batchnorm1d","batchnorm2d","batchnorm3d","groupnorm","rnn","lstm","gru","attention"]}},"discriminator":{"propertyName":"type"},"oneOf":[{"type":"object","description":"nn.Linear, fields in camelCase.","x-expected":"the fields of a layer of type \"dense\"","additionalProperties":false,"required":["name","type","inFeatures","outFeatures"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"dense"},"inFeatures":{"$ref":"#/$defs/size"},"outFeatures":{"$ref":"#/$defs/size"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.Conv1d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv1d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"conv1d"},"inChannels":{"$ref":"#/$defs/size"},"outChannels":{"$ref":"#/$defs/size"},"kernelSize":{"$ref":"#/$defs/kernelSize"},"groups":{"$ref":"#/$defs/positive"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.Conv2d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv2d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"conv2d"},"inChannels":{"$ref":"#/$defs/size"},"outChannels":{"$ref":"#/$defs/size"},"kernelSize":{"$ref":"#/$defs/kernelSize"},"groups":{"$ref":"#/$defs/positive"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.Conv3d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv3d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"conv3d"},"inChannels":{"$ref":"#/$defs/size"},"outChannels":{"$ref":"#/$defs/size"},"kernelSize":{"$ref":"#/$defs/kernelSize"},"groups":{"$ref":"#/$defs/positive"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.ConvTranspose1d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv-transpose1d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"conv-transpose1d"},"inChannels":{"$ref":"#/$defs/size"},"outChannels":{"$ref":"#/$defs/size"},"kernelSize":{"$ref":"#/$defs/kernelSize"},"groups":{"$ref":"#/$defs/positive"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.ConvTranspose2d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv-transpose2d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"conv-transpose2d"},"inChannels":{"$ref":"#/$defs/size"},"outChannels":{"$ref":"#/$defs/size"},"kernelSize":{"$ref":"#/$defs/kernelSize"},"groups":{"$ref":"#/$defs/positive"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.ConvTranspose3d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv-transpose3d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"conv-transpose3d"},"inChannels":{"$ref":"#/$defs/size"},"outChannels":{"$ref":"#/$defs/size"},"kernelSize":{"$ref":"#/$defs/kernelSize"},"groups":{"$ref":"#/$defs/positive"},"activation":{"$ref":"#/$defs/activation"},"slope":{"$ref":"#/$defs/number"},"residual":{"$ref":"#/$defs/residual"},"output":{"$ref":"#/$defs/output"},"bias":{"$ref":"#/$defs/flag"}}},{"type":"object","description":"nn.Embedding, fields in camelCase.","x-expected":"the fields of a layer of type \"embedding\"","additionalProperties":false,"required":["name","type","numEmbeddings","embeddingDim"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"embedding"},"numEmbeddings":{"$ref":"#/$defs/size"},"embeddingDim":{"$ref":"#/$defs/size"},"paddingIdx":{"type":"integer","x-expected":"an integer"}}},{"type":"object","description":"nn.LayerNorm, fields in camelCase.","x-expected":"the fields of a layer of type \"layernorm\"","additionalProperties":false,"required":["name","type","normalizedShape"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"layernorm"},"normalizedShape":{"$ref":"#/$defs/normalizedShape"},"elementwiseAffine":{"$ref":"#/$defs/flag"},"bias":{"$ref":"#/$defs/flag"},"residual":{"$ref":"#/$defs/residual"}}},{"type":"object","description":"nn.BatchNorm1d, fields in camelCase.","x-expected":"the fields of a layer of type \"batchnorm1d\"","additionalProperties":false,"required":["name","type","numFeatures"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"batchnorm1d"},"numFeatures":{"$ref":"#/$defs/size"},"affine":{"$ref":"#/$defs/flag"},"trackRunningStats":{"$ref":"#/$defs/flag"},"residual":{"$ref":"#/$defs/residual"}}},{"type":"object","description":"nn.BatchNorm2d, fields in camelCase.","x-expected":"the fields of a layer of type \"batchnorm2d\"","additionalProperties":false,"required":["name","type","numFeatures"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"batchnorm2d"},"numFeatures":{"$ref":"#/$defs/size"},"affine":{"$ref":"#/$defs/flag"},"trackRunningStats":{"$ref":"#/$defs/flag"},"residual":{"$ref":"#/$defs/residual"}}},{"type":"object","description":"nn.BatchNorm3d, fields in camelCase.","x-expected":"the fields of a layer of type \"batchnorm3d\"","additionalProperties":false,"required":["name","type","numFeatures"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"batchnorm3d"},"numFeatures":{"$ref":"#/$defs/size"},"affine":{"$ref":"#/$defs/flag"},"trackRunningStats":{"$ref":"#/$defs/flag"},"residual":{"$ref":"#/$defs/residual"}}},{"type":"object","description":"nn.GroupNorm, fields in camelCase.","x-expected":"the fields of a layer of type \"groupnorm\"","additionalProperties":false,"required":["name","type","numGroups","numChannels"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"groupnorm"},"numGroups":{"$ref":"#/$defs/positive"},"numChannels":{"$ref":"#/$defs/size"},"affine":{"$ref":"#/$defs/flag"},"residual":{"$ref":"#/$defs/residual"}}},{"type":"object","description":"nn.RNN, fields in camelCase.","x-expected":"the fields of a layer of type \"rnn\"","additionalProperties":false,"required":["name","type","inputSize","hiddenSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"rnn"},"inputSize":{"$ref":"#/$defs/size"},"hiddenSize":{"$ref":"#/$defs/positive"},"numLayers":{"$ref":"#/$defs/positive"},"bias":{"$ref":"#/$defs/flag"},"bidirectional":{"$ref":"#/$defs/flag"},"recurrent":{"enum":["orthogonal","identity"]},"recurrentGain":{"type":"number","minimum":0,"x-expected":"a number >= 0"},"gateOrder":{"enum":["pytorch","keras"]},"nonlinearity":{"enum":["tanh","relu"]}}},{"type":"object","description":"nn.LSTM, fields in camelCase.","x-expected":"the fields of a layer of type \"lstm\"","additionalProperties":false,"required":["name","type","inputSize","hiddenSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"lstm"},"inputSize":{"$ref":"#/$defs/size"},"hiddenSize":{"$ref":"#/$defs/positive"},"numLayers":{"$ref":"#/$defs/positive"},"bias":{"$ref":"#/$defs/flag"},"bidirectional":{"$ref":"#/$defs/flag"},"recurrent":{"enum":["orthogonal","identity"]},"recurrentGain":{"type":"number","minimum":0,"x-expected":"a number >= 0"},"gateOrder":{"enum":["pytorch","keras"]},"projSize":{"$ref":"#/$defs/size"},"forgetBias":{"$ref":"#/$defs/number"},"chrono":{"type":"object","additionalProperties":false,"required":["tMax"],"x-expected":"chrono options { \"tMax\": number > 2 }","properties":{"tMax":{"type":"number","exclusiveMinimum":2,"x-expected":"a number > 2"}}}}},{"type":"object","description":"nn.GRU, fields in camelCase.","x-expected":"the fields of a layer of type \"gru\"","additionalProperties":false,"required":["name","type","inputSize","hiddenSize"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"gru"},"inputSize":{"$ref":"#/$defs/size"},"hiddenSize":{"$ref":"#/$defs/positive"},"numLayers":{"$ref":"#/$defs/positive"},"bias":{"$ref":"#/$defs/flag"},"bidirectional":{"$ref":"#/$defs/flag"},"recurrent":{"enum":["orthogonal","identity"]},"recurrentGain":{"type":"number","minimum":0,"x-expected":"a number >= 0"},"gateOrder":{"enum":["pytorch","keras"]}}},{"type":"object","description":"nn.MultiheadAttention, fields in camelCase.","x-expected":"the fields of a layer of type \"attention\"","additionalProperties":false,"required":["name","type","embedDim","numHeads"],"properties":{"name":{"$ref":"#/$defs/name"},"type":{"const":"attention"},"embedDim":{"$ref":"#/$defs/positive"},"numHeads":{"$ref":"#/$defs/positive"},"bias":{"$ref":"#/$defs/flag"},"addBiasKv":{"$ref":"#/$defs/flag"},"kdim":{"$ref":"#/$defs/positive"},"vdim":{"$ref":"#/$defs/positive"}}}]};
+const schema20 = {"type":"object","x-expected":"a layer { \"name\", \"type\", ...fields }","required":["name","type"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"enum":["dense","conv1d","conv2d","conv3d","conv-transpose1d","conv-transpose2d","conv-transpose3d","embedding","layernorm","batchnorm1d","batchnorm2d","batchnorm3d","groupnorm","rnn","lstm","gru","attention"]}},"discriminator":{"propertyName":"type"},"oneOf":[{"type":"object","description":"nn.Linear, fields in camelCase.","x-expected":"the fields of a layer of type \"dense\"","additionalProperties":false,"required":["name","type","inFeatures","outFeatures"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"dense"},"inFeatures":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outFeatures":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.Conv1d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv1d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"conv1d"},"inChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"kernelSize":{"$ref":"#/$defs/kernelSize","x-expected":"an integer >= 1 or an array of them"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.Conv2d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv2d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"conv2d"},"inChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"kernelSize":{"$ref":"#/$defs/kernelSize","x-expected":"an integer >= 1 or an array of them"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.Conv3d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv3d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"conv3d"},"inChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"kernelSize":{"$ref":"#/$defs/kernelSize","x-expected":"an integer >= 1 or an array of them"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.ConvTranspose1d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv-transpose1d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"conv-transpose1d"},"inChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"kernelSize":{"$ref":"#/$defs/kernelSize","x-expected":"an integer >= 1 or an array of them"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.ConvTranspose2d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv-transpose2d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"conv-transpose2d"},"inChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"kernelSize":{"$ref":"#/$defs/kernelSize","x-expected":"an integer >= 1 or an array of them"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.ConvTranspose3d, fields in camelCase.","x-expected":"the fields of a layer of type \"conv-transpose3d\"","additionalProperties":false,"required":["name","type","inChannels","outChannels","kernelSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"conv-transpose3d"},"inChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"outChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"kernelSize":{"$ref":"#/$defs/kernelSize","x-expected":"an integer >= 1 or an array of them"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"activation":{"$ref":"#/$defs/activation","x-expected":"an activation name (linear, sigmoid, tanh, relu, leaky-relu, elu, gelu, silu, selu, softplus)"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"},"output":{"$ref":"#/$defs/output","x-expected":"true, false or { \"zeroInit\": true|false }"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"}}},{"type":"object","description":"nn.Embedding, fields in camelCase.","x-expected":"the fields of a layer of type \"embedding\"","additionalProperties":false,"required":["name","type","numEmbeddings","embeddingDim"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"embedding"},"numEmbeddings":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"embeddingDim":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"paddingIdx":{"type":"integer","x-expected":"an integer"}}},{"type":"object","description":"nn.LayerNorm, fields in camelCase.","x-expected":"the fields of a layer of type \"layernorm\"","additionalProperties":false,"required":["name","type","normalizedShape"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"layernorm"},"normalizedShape":{"$ref":"#/$defs/normalizedShape","x-expected":"an integer >= 0 or a non-empty array of them"},"elementwiseAffine":{"$ref":"#/$defs/flag","x-expected":"true or false"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"}}},{"type":"object","description":"nn.BatchNorm1d, fields in camelCase.","x-expected":"the fields of a layer of type \"batchnorm1d\"","additionalProperties":false,"required":["name","type","numFeatures"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"batchnorm1d"},"numFeatures":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"affine":{"$ref":"#/$defs/flag","x-expected":"true or false"},"trackRunningStats":{"$ref":"#/$defs/flag","x-expected":"true or false"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"}}},{"type":"object","description":"nn.BatchNorm2d, fields in camelCase.","x-expected":"the fields of a layer of type \"batchnorm2d\"","additionalProperties":false,"required":["name","type","numFeatures"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"batchnorm2d"},"numFeatures":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"affine":{"$ref":"#/$defs/flag","x-expected":"true or false"},"trackRunningStats":{"$ref":"#/$defs/flag","x-expected":"true or false"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"}}},{"type":"object","description":"nn.BatchNorm3d, fields in camelCase.","x-expected":"the fields of a layer of type \"batchnorm3d\"","additionalProperties":false,"required":["name","type","numFeatures"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"batchnorm3d"},"numFeatures":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"affine":{"$ref":"#/$defs/flag","x-expected":"true or false"},"trackRunningStats":{"$ref":"#/$defs/flag","x-expected":"true or false"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"}}},{"type":"object","description":"nn.GroupNorm, fields in camelCase.","x-expected":"the fields of a layer of type \"groupnorm\"","additionalProperties":false,"required":["name","type","numGroups","numChannels"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"groupnorm"},"numGroups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"numChannels":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"affine":{"$ref":"#/$defs/flag","x-expected":"true or false"},"residual":{"$ref":"#/$defs/residual","x-expected":"residual options"}}},{"type":"object","description":"nn.RNN, fields in camelCase.","x-expected":"the fields of a layer of type \"rnn\"","additionalProperties":false,"required":["name","type","inputSize","hiddenSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"rnn"},"inputSize":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"hiddenSize":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"numLayers":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"},"bidirectional":{"$ref":"#/$defs/flag","x-expected":"true or false"},"recurrent":{"enum":["orthogonal","identity"]},"recurrentGain":{"type":"number","minimum":0,"x-expected":"a number >= 0"},"gateOrder":{"enum":["pytorch","keras"]},"nonlinearity":{"enum":["tanh","relu"]}}},{"type":"object","description":"nn.LSTM, fields in camelCase.","x-expected":"the fields of a layer of type \"lstm\"","additionalProperties":false,"required":["name","type","inputSize","hiddenSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"lstm"},"inputSize":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"hiddenSize":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"numLayers":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"},"bidirectional":{"$ref":"#/$defs/flag","x-expected":"true or false"},"recurrent":{"enum":["orthogonal","identity"]},"recurrentGain":{"type":"number","minimum":0,"x-expected":"a number >= 0"},"gateOrder":{"enum":["pytorch","keras"]},"projSize":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"forgetBias":{"$ref":"#/$defs/number","x-expected":"a number"},"chrono":{"type":"object","additionalProperties":false,"required":["tMax"],"x-expected":"chrono options { \"tMax\": number > 2 }","properties":{"tMax":{"type":"number","exclusiveMinimum":2,"x-expected":"a number > 2"}}}}},{"type":"object","description":"nn.GRU, fields in camelCase.","x-expected":"the fields of a layer of type \"gru\"","additionalProperties":false,"required":["name","type","inputSize","hiddenSize"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"gru"},"inputSize":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},"hiddenSize":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"numLayers":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"},"bidirectional":{"$ref":"#/$defs/flag","x-expected":"true or false"},"recurrent":{"enum":["orthogonal","identity"]},"recurrentGain":{"type":"number","minimum":0,"x-expected":"a number >= 0"},"gateOrder":{"enum":["pytorch","keras"]}}},{"type":"object","description":"nn.MultiheadAttention, fields in camelCase.","x-expected":"the fields of a layer of type \"attention\"","additionalProperties":false,"required":["name","type","embedDim","numHeads"],"properties":{"name":{"$ref":"#/$defs/name","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit"},"type":{"const":"attention"},"embedDim":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"numHeads":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"bias":{"$ref":"#/$defs/flag","x-expected":"true or false"},"addBiasKv":{"$ref":"#/$defs/flag","x-expected":"true or false"},"kdim":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"vdim":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"}}}]};
 const schema21 = {"type":"string","pattern":"^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)*$","x-expected":"a module name: letters, digits and _ in dot-separated parts, not starting with a digit","description":"The layer’s module name: parameters are named <name>.<parameter> (fc1.weight)."};
 const pattern4 = new RegExp("^[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z0-9_]+)*$", "u");
 
@@ -111,7 +111,7 @@ return errors === 0;
 }
 validate62.evaluated = {"dynamicProps":false,"dynamicItems":false};
 
-const schema25 = {"type":"object","additionalProperties":false,"x-expected":"residual options","description":"The layer sits in a residual branch (zero-init, Fixup).","properties":{"depth":{"$ref":"#/$defs/positive"},"branchLayers":{"$ref":"#/$defs/positive"},"position":{"$ref":"#/$defs/positive"},"zeroInit":{"$ref":"#/$defs/flag"},"fixup":{"$ref":"#/$defs/flag"}}};
+const schema25 = {"type":"object","additionalProperties":false,"x-expected":"residual options","description":"The layer sits in a residual branch (zero-init, Fixup).","properties":{"depth":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"branchLayers":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"position":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"zeroInit":{"$ref":"#/$defs/flag","x-expected":"true or false"},"fixup":{"$ref":"#/$defs/flag","x-expected":"true or false"}}};
 const schema26 = {"type":"integer","minimum":1,"x-expected":"an integer >= 1"};
 
 function validate65(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
@@ -197,20 +197,8 @@ var valid0 = true;
 }
 if(valid0){
 if(data.branchLayers !== undefined){
-const _errs4 = errors;
-if(!(validate65(data.branchLayers, {instancePath:instancePath+"/branchLayers",parentData:data,parentDataProperty:"branchLayers",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs4 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.position !== undefined){
 const _errs5 = errors;
-if(!(validate65(data.position, {instancePath:instancePath+"/position",parentData:data,parentDataProperty:"position",rootData,dynamicAnchors}))){
+if(!(validate65(data.branchLayers, {instancePath:instancePath+"/branchLayers",parentData:data,parentDataProperty:"branchLayers",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
@@ -220,25 +208,37 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.position !== undefined){
+const _errs7 = errors;
+if(!(validate65(data.position, {instancePath:instancePath+"/position",parentData:data,parentDataProperty:"position",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs7 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.zeroInit !== undefined){
-const _errs6 = errors;
+const _errs9 = errors;
 if(!(validate69(data.zeroInit, {instancePath:instancePath+"/zeroInit",parentData:data,parentDataProperty:"zeroInit",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs6 === errors;
+var valid0 = _errs9 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
 if(data.fixup !== undefined){
-const _errs7 = errors;
+const _errs11 = errors;
 if(!(validate69(data.fixup, {instancePath:instancePath+"/fixup",parentData:data,parentDataProperty:"fixup",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs7 === errors;
+var valid0 = _errs11 === errors;
 }
 else {
 var valid0 = true;
@@ -259,7 +259,7 @@ return errors === 0;
 }
 validate64.evaluated = {"props":true,"dynamicProps":false,"dynamicItems":false};
 
-const schema28 = {"x-expected":"true, false or { \"zeroInit\": true|false }","anyOf":[{"type":"boolean"},{"type":"object","additionalProperties":false,"properties":{"zeroInit":{"$ref":"#/$defs/flag"}}}]};
+const schema28 = {"x-expected":"true, false or { \"zeroInit\": true|false }","anyOf":[{"type":"boolean"},{"type":"object","additionalProperties":false,"properties":{"zeroInit":{"$ref":"#/$defs/flag","x-expected":"true or false"}}}]};
 
 function validate73(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -357,7 +357,7 @@ return errors === 0;
 }
 validate73.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema29 = {"x-expected":"an integer >= 1 or an array of them","anyOf":[{"$ref":"#/$defs/positive"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/positive"}}]};
+const schema29 = {"x-expected":"an integer >= 1 or an array of them","anyOf":[{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"}}]};
 
 function validate80(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -378,8 +378,8 @@ errors = vErrors.length;
 }
 var _valid0 = _errs1 === errors;
 valid0 = valid0 || _valid0;
-const _errs2 = errors;
-if(errors === _errs2){
+const _errs3 = errors;
+if(errors === _errs3){
 if(Array.isArray(data)){
 if(data.length < 1){
 const err0 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},schema:1,parentSchema:schema29.anyOf[1],data};
@@ -395,12 +395,12 @@ else {
 var valid1 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
-const _errs4 = errors;
+const _errs5 = errors;
 if(!(validate65(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs4 === errors;
+var valid1 = _errs5 === errors;
 if(!valid1){
 break;
 }
@@ -418,7 +418,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-var _valid0 = _errs2 === errors;
+var _valid0 = _errs3 === errors;
 valid0 = valid0 || _valid0;
 if(_valid0){
 var items0 = true;
@@ -452,7 +452,7 @@ return errors === 0;
 }
 validate80.evaluated = {"dynamicProps":false,"dynamicItems":true};
 
-const schema30 = {"x-expected":"an integer >= 0 or a non-empty array of them","anyOf":[{"$ref":"#/$defs/size"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/size"}}]};
+const schema30 = {"x-expected":"an integer >= 0 or a non-empty array of them","anyOf":[{"$ref":"#/$defs/size","x-expected":"an integer >= 0"},{"type":"array","minItems":1,"items":{"$ref":"#/$defs/size","x-expected":"an integer >= 0"}}]};
 
 function validate144(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -473,8 +473,8 @@ errors = vErrors.length;
 }
 var _valid0 = _errs1 === errors;
 valid0 = valid0 || _valid0;
-const _errs2 = errors;
-if(errors === _errs2){
+const _errs3 = errors;
+if(errors === _errs3){
 if(Array.isArray(data)){
 if(data.length < 1){
 const err0 = {instancePath,schemaPath:"#/anyOf/1/minItems",keyword:"minItems",params:{limit: 1},schema:1,parentSchema:schema30.anyOf[1],data};
@@ -490,12 +490,12 @@ else {
 var valid1 = true;
 const len0 = data.length;
 for(let i0=0; i0<len0; i0++){
-const _errs4 = errors;
+const _errs5 = errors;
 if(!(validate57(data[i0], {instancePath:instancePath+"/" + i0,parentData:data,parentDataProperty:i0,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid1 = _errs4 === errors;
+var valid1 = _errs5 === errors;
 if(!valid1){
 break;
 }
@@ -513,7 +513,7 @@ vErrors.push(err1);
 errors++;
 }
 }
-var _valid0 = _errs2 === errors;
+var _valid0 = _errs3 === errors;
 valid0 = valid0 || _valid0;
 if(_valid0){
 var items0 = true;
@@ -581,12 +581,12 @@ var valid0 = true;
 if(valid0){
 if(data.type !== undefined){
 let data1 = data.type;
-const _errs4 = errors;
+const _errs5 = errors;
 if(!(((((((((((((((((data1 === "dense") || (data1 === "conv1d")) || (data1 === "conv2d")) || (data1 === "conv3d")) || (data1 === "conv-transpose1d")) || (data1 === "conv-transpose2d")) || (data1 === "conv-transpose3d")) || (data1 === "embedding")) || (data1 === "layernorm")) || (data1 === "batchnorm1d")) || (data1 === "batchnorm2d")) || (data1 === "batchnorm3d")) || (data1 === "groupnorm")) || (data1 === "rnn")) || (data1 === "lstm")) || (data1 === "gru")) || (data1 === "attention"))){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/properties/type/enum",keyword:"enum",params:{allowedValues: schema20.properties.type.enum},schema:schema20.properties.type.enum,parentSchema:schema20.properties.type,data:data1}];
 return false;
 }
-var valid0 = _errs4 === errors;
+var valid0 = _errs5 === errors;
 }
 else {
 var valid0 = true;
@@ -595,8 +595,8 @@ if(valid0){
 const tag0 = data.type;
 if(typeof tag0 == "string"){
 if(tag0 === "dense"){
-const _errs5 = errors;
-if(errors === _errs5){
+const _errs6 = errors;
+if(errors === _errs6){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing1;
 if(((((data.name === undefined) && (missing1 = "name")) || ((data.type === undefined) && (missing1 = "type"))) || ((data.inFeatures === undefined) && (missing1 = "inFeatures"))) || ((data.outFeatures === undefined) && (missing1 = "outFeatures"))){
@@ -604,7 +604,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/0/required",keyword:"requ
 return false;
 }
 else {
-const _errs8 = errors;
+const _errs9 = errors;
 for(const key0 in data){
 if(!(func1.call(schema20.oneOf[0].properties, key0))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/0/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key0},schema:false,parentSchema:schema20.oneOf[0],data}];
@@ -612,25 +612,12 @@ return false;
 break;
 }
 }
-if(_errs8 === errors){
+if(_errs9 === errors){
 if(data.name !== undefined){
-const _errs9 = errors;
+const _errs10 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
-}
-var valid3 = _errs9 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.type !== undefined){
-let data3 = data.type;
-const _errs10 = errors;
-if("dense" !== data3){
-validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "dense"},schema:"dense",parentSchema:schema20.oneOf[0].properties.type,data:data3}];
-return false;
 }
 var valid3 = _errs10 === errors;
 }
@@ -638,23 +625,12 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data.inFeatures !== undefined){
-const _errs11 = errors;
-if(!(validate57(data.inFeatures, {instancePath:instancePath+"/inFeatures",parentData:data,parentDataProperty:"inFeatures",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs11 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.outFeatures !== undefined){
+if(data.type !== undefined){
+let data3 = data.type;
 const _errs12 = errors;
-if(!(validate57(data.outFeatures, {instancePath:instancePath+"/outFeatures",parentData:data,parentDataProperty:"outFeatures",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
+if("dense" !== data3){
+validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/0/properties/type/const",keyword:"const",params:{allowedValue: "dense"},schema:"dense",parentSchema:schema20.oneOf[0].properties.type,data:data3}];
+return false;
 }
 var valid3 = _errs12 === errors;
 }
@@ -662,10 +638,10 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data.activation !== undefined){
+if(data.inFeatures !== undefined){
 const _errs13 = errors;
-if(!(validate60(data.activation, {instancePath:instancePath+"/activation",parentData:data,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+if(!(validate57(data.inFeatures, {instancePath:instancePath+"/inFeatures",parentData:data,parentDataProperty:"inFeatures",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 var valid3 = _errs13 === errors;
@@ -674,22 +650,10 @@ else {
 var valid3 = true;
 }
 if(valid3){
-if(data.slope !== undefined){
-const _errs14 = errors;
-if(!(validate62(data.slope, {instancePath:instancePath+"/slope",parentData:data,parentDataProperty:"slope",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid3 = _errs14 === errors;
-}
-else {
-var valid3 = true;
-}
-if(valid3){
-if(data.residual !== undefined){
+if(data.outFeatures !== undefined){
 const _errs15 = errors;
-if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+if(!(validate57(data.outFeatures, {instancePath:instancePath+"/outFeatures",parentData:data,parentDataProperty:"outFeatures",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
 var valid3 = _errs15 === errors;
@@ -698,25 +662,61 @@ else {
 var valid3 = true;
 }
 if(valid3){
+if(data.activation !== undefined){
+const _errs17 = errors;
+if(!(validate60(data.activation, {instancePath:instancePath+"/activation",parentData:data,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs17 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.slope !== undefined){
+const _errs19 = errors;
+if(!(validate62(data.slope, {instancePath:instancePath+"/slope",parentData:data,parentDataProperty:"slope",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs19 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
+if(data.residual !== undefined){
+const _errs21 = errors;
+if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+errors = vErrors.length;
+}
+var valid3 = _errs21 === errors;
+}
+else {
+var valid3 = true;
+}
+if(valid3){
 if(data.output !== undefined){
-const _errs16 = errors;
+const _errs23 = errors;
 if(!(validate73(data.output, {instancePath:instancePath+"/output",parentData:data,parentDataProperty:"output",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs16 === errors;
+var valid3 = _errs23 === errors;
 }
 else {
 var valid3 = true;
 }
 if(valid3){
 if(data.bias !== undefined){
-const _errs17 = errors;
+const _errs25 = errors;
 if(!(validate69(data.bias, {instancePath:instancePath+"/bias",parentData:data,parentDataProperty:"bias",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid3 = _errs17 === errors;
+var valid3 = _errs25 === errors;
 }
 else {
 var valid3 = true;
@@ -740,8 +740,8 @@ return false;
 var props1 = true;
 }
 else if(tag0 === "conv1d"){
-const _errs18 = errors;
-if(errors === _errs18){
+const _errs27 = errors;
+if(errors === _errs27){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing2;
 if((((((data.name === undefined) && (missing2 = "name")) || ((data.type === undefined) && (missing2 = "type"))) || ((data.inChannels === undefined) && (missing2 = "inChannels"))) || ((data.outChannels === undefined) && (missing2 = "outChannels"))) || ((data.kernelSize === undefined) && (missing2 = "kernelSize"))){
@@ -749,7 +749,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/1/required",keyword:"requ
 return false;
 }
 else {
-const _errs21 = errors;
+const _errs30 = errors;
 for(const key1 in data){
 if(!(func1.call(schema20.oneOf[1].properties, key1))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/1/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key1},schema:false,parentSchema:schema20.oneOf[1],data}];
@@ -757,120 +757,11 @@ return false;
 break;
 }
 }
-if(_errs21 === errors){
+if(_errs30 === errors){
 if(data.name !== undefined){
-const _errs22 = errors;
+const _errs31 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-errors = vErrors.length;
-}
-var valid5 = _errs22 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data.type !== undefined){
-let data12 = data.type;
-const _errs23 = errors;
-if("conv1d" !== data12){
-validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "conv1d"},schema:"conv1d",parentSchema:schema20.oneOf[1].properties.type,data:data12}];
-return false;
-}
-var valid5 = _errs23 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data.inChannels !== undefined){
-const _errs24 = errors;
-if(!(validate57(data.inChannels, {instancePath:instancePath+"/inChannels",parentData:data,parentDataProperty:"inChannels",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-var valid5 = _errs24 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data.outChannels !== undefined){
-const _errs25 = errors;
-if(!(validate57(data.outChannels, {instancePath:instancePath+"/outChannels",parentData:data,parentDataProperty:"outChannels",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
-errors = vErrors.length;
-}
-var valid5 = _errs25 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data.kernelSize !== undefined){
-const _errs26 = errors;
-if(!(validate80(data.kernelSize, {instancePath:instancePath+"/kernelSize",parentData:data,parentDataProperty:"kernelSize",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
-errors = vErrors.length;
-}
-var valid5 = _errs26 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data.groups !== undefined){
-const _errs27 = errors;
-if(!(validate65(data.groups, {instancePath:instancePath+"/groups",parentData:data,parentDataProperty:"groups",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-errors = vErrors.length;
-}
-var valid5 = _errs27 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data.activation !== undefined){
-const _errs28 = errors;
-if(!(validate60(data.activation, {instancePath:instancePath+"/activation",parentData:data,parentDataProperty:"activation",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-errors = vErrors.length;
-}
-var valid5 = _errs28 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data.slope !== undefined){
-const _errs29 = errors;
-if(!(validate62(data.slope, {instancePath:instancePath+"/slope",parentData:data,parentDataProperty:"slope",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid5 = _errs29 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data.residual !== undefined){
-const _errs30 = errors;
-if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
-errors = vErrors.length;
-}
-var valid5 = _errs30 === errors;
-}
-else {
-var valid5 = true;
-}
-if(valid5){
-if(data.output !== undefined){
-const _errs31 = errors;
-if(!(validate73(data.output, {instancePath:instancePath+"/output",parentData:data,parentDataProperty:"output",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
 var valid5 = _errs31 === errors;
@@ -879,13 +770,122 @@ else {
 var valid5 = true;
 }
 if(valid5){
+if(data.type !== undefined){
+let data12 = data.type;
+const _errs33 = errors;
+if("conv1d" !== data12){
+validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/1/properties/type/const",keyword:"const",params:{allowedValue: "conv1d"},schema:"conv1d",parentSchema:schema20.oneOf[1].properties.type,data:data12}];
+return false;
+}
+var valid5 = _errs33 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data.inChannels !== undefined){
+const _errs34 = errors;
+if(!(validate57(data.inChannels, {instancePath:instancePath+"/inChannels",parentData:data,parentDataProperty:"inChannels",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs34 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data.outChannels !== undefined){
+const _errs36 = errors;
+if(!(validate57(data.outChannels, {instancePath:instancePath+"/outChannels",parentData:data,parentDataProperty:"outChannels",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs36 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data.kernelSize !== undefined){
+const _errs38 = errors;
+if(!(validate80(data.kernelSize, {instancePath:instancePath+"/kernelSize",parentData:data,parentDataProperty:"kernelSize",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs38 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data.groups !== undefined){
+const _errs40 = errors;
+if(!(validate65(data.groups, {instancePath:instancePath+"/groups",parentData:data,parentDataProperty:"groups",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs40 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data.activation !== undefined){
+const _errs42 = errors;
+if(!(validate60(data.activation, {instancePath:instancePath+"/activation",parentData:data,parentDataProperty:"activation",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs42 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data.slope !== undefined){
+const _errs44 = errors;
+if(!(validate62(data.slope, {instancePath:instancePath+"/slope",parentData:data,parentDataProperty:"slope",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs44 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data.residual !== undefined){
+const _errs46 = errors;
+if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs46 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
+if(data.output !== undefined){
+const _errs48 = errors;
+if(!(validate73(data.output, {instancePath:instancePath+"/output",parentData:data,parentDataProperty:"output",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
+errors = vErrors.length;
+}
+var valid5 = _errs48 === errors;
+}
+else {
+var valid5 = true;
+}
+if(valid5){
 if(data.bias !== undefined){
-const _errs32 = errors;
+const _errs50 = errors;
 if(!(validate69(data.bias, {instancePath:instancePath+"/bias",parentData:data,parentDataProperty:"bias",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid5 = _errs32 === errors;
+var valid5 = _errs50 === errors;
 }
 else {
 var valid5 = true;
@@ -913,8 +913,8 @@ props1 = true;
 }
 }
 else if(tag0 === "conv2d"){
-const _errs33 = errors;
-if(errors === _errs33){
+const _errs52 = errors;
+if(errors === _errs52){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing3;
 if((((((data.name === undefined) && (missing3 = "name")) || ((data.type === undefined) && (missing3 = "type"))) || ((data.inChannels === undefined) && (missing3 = "inChannels"))) || ((data.outChannels === undefined) && (missing3 = "outChannels"))) || ((data.kernelSize === undefined) && (missing3 = "kernelSize"))){
@@ -922,7 +922,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/2/required",keyword:"requ
 return false;
 }
 else {
-const _errs36 = errors;
+const _errs55 = errors;
 for(const key2 in data){
 if(!(func1.call(schema20.oneOf[2].properties, key2))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/2/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key2},schema:false,parentSchema:schema20.oneOf[2],data}];
@@ -930,14 +930,14 @@ return false;
 break;
 }
 }
-if(_errs36 === errors){
+if(_errs55 === errors){
 if(data.name !== undefined){
-const _errs37 = errors;
+const _errs56 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid7 = _errs37 === errors;
+var valid7 = _errs56 === errors;
 }
 else {
 var valid7 = true;
@@ -945,120 +945,120 @@ var valid7 = true;
 if(valid7){
 if(data.type !== undefined){
 let data23 = data.type;
-const _errs38 = errors;
+const _errs58 = errors;
 if("conv2d" !== data23){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/2/properties/type/const",keyword:"const",params:{allowedValue: "conv2d"},schema:"conv2d",parentSchema:schema20.oneOf[2].properties.type,data:data23}];
 return false;
 }
-var valid7 = _errs38 === errors;
+var valid7 = _errs58 === errors;
 }
 else {
 var valid7 = true;
 }
 if(valid7){
 if(data.inChannels !== undefined){
-const _errs39 = errors;
+const _errs59 = errors;
 if(!(validate57(data.inChannels, {instancePath:instancePath+"/inChannels",parentData:data,parentDataProperty:"inChannels",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid7 = _errs39 === errors;
+var valid7 = _errs59 === errors;
 }
 else {
 var valid7 = true;
 }
 if(valid7){
 if(data.outChannels !== undefined){
-const _errs40 = errors;
+const _errs61 = errors;
 if(!(validate57(data.outChannels, {instancePath:instancePath+"/outChannels",parentData:data,parentDataProperty:"outChannels",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid7 = _errs40 === errors;
+var valid7 = _errs61 === errors;
 }
 else {
 var valid7 = true;
 }
 if(valid7){
 if(data.kernelSize !== undefined){
-const _errs41 = errors;
+const _errs63 = errors;
 if(!(validate80(data.kernelSize, {instancePath:instancePath+"/kernelSize",parentData:data,parentDataProperty:"kernelSize",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
-var valid7 = _errs41 === errors;
+var valid7 = _errs63 === errors;
 }
 else {
 var valid7 = true;
 }
 if(valid7){
 if(data.groups !== undefined){
-const _errs42 = errors;
+const _errs65 = errors;
 if(!(validate65(data.groups, {instancePath:instancePath+"/groups",parentData:data,parentDataProperty:"groups",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid7 = _errs42 === errors;
+var valid7 = _errs65 === errors;
 }
 else {
 var valid7 = true;
 }
 if(valid7){
 if(data.activation !== undefined){
-const _errs43 = errors;
+const _errs67 = errors;
 if(!(validate60(data.activation, {instancePath:instancePath+"/activation",parentData:data,parentDataProperty:"activation",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
-var valid7 = _errs43 === errors;
+var valid7 = _errs67 === errors;
 }
 else {
 var valid7 = true;
 }
 if(valid7){
 if(data.slope !== undefined){
-const _errs44 = errors;
+const _errs69 = errors;
 if(!(validate62(data.slope, {instancePath:instancePath+"/slope",parentData:data,parentDataProperty:"slope",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
-var valid7 = _errs44 === errors;
+var valid7 = _errs69 === errors;
 }
 else {
 var valid7 = true;
 }
 if(valid7){
 if(data.residual !== undefined){
-const _errs45 = errors;
+const _errs71 = errors;
 if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
-var valid7 = _errs45 === errors;
+var valid7 = _errs71 === errors;
 }
 else {
 var valid7 = true;
 }
 if(valid7){
 if(data.output !== undefined){
-const _errs46 = errors;
+const _errs73 = errors;
 if(!(validate73(data.output, {instancePath:instancePath+"/output",parentData:data,parentDataProperty:"output",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
-var valid7 = _errs46 === errors;
+var valid7 = _errs73 === errors;
 }
 else {
 var valid7 = true;
 }
 if(valid7){
 if(data.bias !== undefined){
-const _errs47 = errors;
+const _errs75 = errors;
 if(!(validate69(data.bias, {instancePath:instancePath+"/bias",parentData:data,parentDataProperty:"bias",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid7 = _errs47 === errors;
+var valid7 = _errs75 === errors;
 }
 else {
 var valid7 = true;
@@ -1086,8 +1086,8 @@ props1 = true;
 }
 }
 else if(tag0 === "conv3d"){
-const _errs48 = errors;
-if(errors === _errs48){
+const _errs77 = errors;
+if(errors === _errs77){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing4;
 if((((((data.name === undefined) && (missing4 = "name")) || ((data.type === undefined) && (missing4 = "type"))) || ((data.inChannels === undefined) && (missing4 = "inChannels"))) || ((data.outChannels === undefined) && (missing4 = "outChannels"))) || ((data.kernelSize === undefined) && (missing4 = "kernelSize"))){
@@ -1095,7 +1095,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/3/required",keyword:"requ
 return false;
 }
 else {
-const _errs51 = errors;
+const _errs80 = errors;
 for(const key3 in data){
 if(!(func1.call(schema20.oneOf[3].properties, key3))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/3/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key3},schema:false,parentSchema:schema20.oneOf[3],data}];
@@ -1103,14 +1103,14 @@ return false;
 break;
 }
 }
-if(_errs51 === errors){
+if(_errs80 === errors){
 if(data.name !== undefined){
-const _errs52 = errors;
+const _errs81 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid9 = _errs52 === errors;
+var valid9 = _errs81 === errors;
 }
 else {
 var valid9 = true;
@@ -1118,120 +1118,120 @@ var valid9 = true;
 if(valid9){
 if(data.type !== undefined){
 let data34 = data.type;
-const _errs53 = errors;
+const _errs83 = errors;
 if("conv3d" !== data34){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/3/properties/type/const",keyword:"const",params:{allowedValue: "conv3d"},schema:"conv3d",parentSchema:schema20.oneOf[3].properties.type,data:data34}];
 return false;
 }
-var valid9 = _errs53 === errors;
+var valid9 = _errs83 === errors;
 }
 else {
 var valid9 = true;
 }
 if(valid9){
 if(data.inChannels !== undefined){
-const _errs54 = errors;
+const _errs84 = errors;
 if(!(validate57(data.inChannels, {instancePath:instancePath+"/inChannels",parentData:data,parentDataProperty:"inChannels",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid9 = _errs54 === errors;
+var valid9 = _errs84 === errors;
 }
 else {
 var valid9 = true;
 }
 if(valid9){
 if(data.outChannels !== undefined){
-const _errs55 = errors;
+const _errs86 = errors;
 if(!(validate57(data.outChannels, {instancePath:instancePath+"/outChannels",parentData:data,parentDataProperty:"outChannels",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid9 = _errs55 === errors;
+var valid9 = _errs86 === errors;
 }
 else {
 var valid9 = true;
 }
 if(valid9){
 if(data.kernelSize !== undefined){
-const _errs56 = errors;
+const _errs88 = errors;
 if(!(validate80(data.kernelSize, {instancePath:instancePath+"/kernelSize",parentData:data,parentDataProperty:"kernelSize",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
-var valid9 = _errs56 === errors;
+var valid9 = _errs88 === errors;
 }
 else {
 var valid9 = true;
 }
 if(valid9){
 if(data.groups !== undefined){
-const _errs57 = errors;
+const _errs90 = errors;
 if(!(validate65(data.groups, {instancePath:instancePath+"/groups",parentData:data,parentDataProperty:"groups",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid9 = _errs57 === errors;
+var valid9 = _errs90 === errors;
 }
 else {
 var valid9 = true;
 }
 if(valid9){
 if(data.activation !== undefined){
-const _errs58 = errors;
+const _errs92 = errors;
 if(!(validate60(data.activation, {instancePath:instancePath+"/activation",parentData:data,parentDataProperty:"activation",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
-var valid9 = _errs58 === errors;
+var valid9 = _errs92 === errors;
 }
 else {
 var valid9 = true;
 }
 if(valid9){
 if(data.slope !== undefined){
-const _errs59 = errors;
+const _errs94 = errors;
 if(!(validate62(data.slope, {instancePath:instancePath+"/slope",parentData:data,parentDataProperty:"slope",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
-var valid9 = _errs59 === errors;
+var valid9 = _errs94 === errors;
 }
 else {
 var valid9 = true;
 }
 if(valid9){
 if(data.residual !== undefined){
-const _errs60 = errors;
+const _errs96 = errors;
 if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
-var valid9 = _errs60 === errors;
+var valid9 = _errs96 === errors;
 }
 else {
 var valid9 = true;
 }
 if(valid9){
 if(data.output !== undefined){
-const _errs61 = errors;
+const _errs98 = errors;
 if(!(validate73(data.output, {instancePath:instancePath+"/output",parentData:data,parentDataProperty:"output",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
-var valid9 = _errs61 === errors;
+var valid9 = _errs98 === errors;
 }
 else {
 var valid9 = true;
 }
 if(valid9){
 if(data.bias !== undefined){
-const _errs62 = errors;
+const _errs100 = errors;
 if(!(validate69(data.bias, {instancePath:instancePath+"/bias",parentData:data,parentDataProperty:"bias",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid9 = _errs62 === errors;
+var valid9 = _errs100 === errors;
 }
 else {
 var valid9 = true;
@@ -1259,8 +1259,8 @@ props1 = true;
 }
 }
 else if(tag0 === "conv-transpose1d"){
-const _errs63 = errors;
-if(errors === _errs63){
+const _errs102 = errors;
+if(errors === _errs102){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing5;
 if((((((data.name === undefined) && (missing5 = "name")) || ((data.type === undefined) && (missing5 = "type"))) || ((data.inChannels === undefined) && (missing5 = "inChannels"))) || ((data.outChannels === undefined) && (missing5 = "outChannels"))) || ((data.kernelSize === undefined) && (missing5 = "kernelSize"))){
@@ -1268,7 +1268,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/4/required",keyword:"requ
 return false;
 }
 else {
-const _errs66 = errors;
+const _errs105 = errors;
 for(const key4 in data){
 if(!(func1.call(schema20.oneOf[4].properties, key4))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/4/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key4},schema:false,parentSchema:schema20.oneOf[4],data}];
@@ -1276,14 +1276,14 @@ return false;
 break;
 }
 }
-if(_errs66 === errors){
+if(_errs105 === errors){
 if(data.name !== undefined){
-const _errs67 = errors;
+const _errs106 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid11 = _errs67 === errors;
+var valid11 = _errs106 === errors;
 }
 else {
 var valid11 = true;
@@ -1291,120 +1291,120 @@ var valid11 = true;
 if(valid11){
 if(data.type !== undefined){
 let data45 = data.type;
-const _errs68 = errors;
+const _errs108 = errors;
 if("conv-transpose1d" !== data45){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/4/properties/type/const",keyword:"const",params:{allowedValue: "conv-transpose1d"},schema:"conv-transpose1d",parentSchema:schema20.oneOf[4].properties.type,data:data45}];
 return false;
 }
-var valid11 = _errs68 === errors;
+var valid11 = _errs108 === errors;
 }
 else {
 var valid11 = true;
 }
 if(valid11){
 if(data.inChannels !== undefined){
-const _errs69 = errors;
+const _errs109 = errors;
 if(!(validate57(data.inChannels, {instancePath:instancePath+"/inChannels",parentData:data,parentDataProperty:"inChannels",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid11 = _errs69 === errors;
+var valid11 = _errs109 === errors;
 }
 else {
 var valid11 = true;
 }
 if(valid11){
 if(data.outChannels !== undefined){
-const _errs70 = errors;
+const _errs111 = errors;
 if(!(validate57(data.outChannels, {instancePath:instancePath+"/outChannels",parentData:data,parentDataProperty:"outChannels",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid11 = _errs70 === errors;
+var valid11 = _errs111 === errors;
 }
 else {
 var valid11 = true;
 }
 if(valid11){
 if(data.kernelSize !== undefined){
-const _errs71 = errors;
+const _errs113 = errors;
 if(!(validate80(data.kernelSize, {instancePath:instancePath+"/kernelSize",parentData:data,parentDataProperty:"kernelSize",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
-var valid11 = _errs71 === errors;
+var valid11 = _errs113 === errors;
 }
 else {
 var valid11 = true;
 }
 if(valid11){
 if(data.groups !== undefined){
-const _errs72 = errors;
+const _errs115 = errors;
 if(!(validate65(data.groups, {instancePath:instancePath+"/groups",parentData:data,parentDataProperty:"groups",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid11 = _errs72 === errors;
+var valid11 = _errs115 === errors;
 }
 else {
 var valid11 = true;
 }
 if(valid11){
 if(data.activation !== undefined){
-const _errs73 = errors;
+const _errs117 = errors;
 if(!(validate60(data.activation, {instancePath:instancePath+"/activation",parentData:data,parentDataProperty:"activation",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
-var valid11 = _errs73 === errors;
+var valid11 = _errs117 === errors;
 }
 else {
 var valid11 = true;
 }
 if(valid11){
 if(data.slope !== undefined){
-const _errs74 = errors;
+const _errs119 = errors;
 if(!(validate62(data.slope, {instancePath:instancePath+"/slope",parentData:data,parentDataProperty:"slope",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
-var valid11 = _errs74 === errors;
+var valid11 = _errs119 === errors;
 }
 else {
 var valid11 = true;
 }
 if(valid11){
 if(data.residual !== undefined){
-const _errs75 = errors;
+const _errs121 = errors;
 if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
-var valid11 = _errs75 === errors;
+var valid11 = _errs121 === errors;
 }
 else {
 var valid11 = true;
 }
 if(valid11){
 if(data.output !== undefined){
-const _errs76 = errors;
+const _errs123 = errors;
 if(!(validate73(data.output, {instancePath:instancePath+"/output",parentData:data,parentDataProperty:"output",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
-var valid11 = _errs76 === errors;
+var valid11 = _errs123 === errors;
 }
 else {
 var valid11 = true;
 }
 if(valid11){
 if(data.bias !== undefined){
-const _errs77 = errors;
+const _errs125 = errors;
 if(!(validate69(data.bias, {instancePath:instancePath+"/bias",parentData:data,parentDataProperty:"bias",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid11 = _errs77 === errors;
+var valid11 = _errs125 === errors;
 }
 else {
 var valid11 = true;
@@ -1432,8 +1432,8 @@ props1 = true;
 }
 }
 else if(tag0 === "conv-transpose2d"){
-const _errs78 = errors;
-if(errors === _errs78){
+const _errs127 = errors;
+if(errors === _errs127){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing6;
 if((((((data.name === undefined) && (missing6 = "name")) || ((data.type === undefined) && (missing6 = "type"))) || ((data.inChannels === undefined) && (missing6 = "inChannels"))) || ((data.outChannels === undefined) && (missing6 = "outChannels"))) || ((data.kernelSize === undefined) && (missing6 = "kernelSize"))){
@@ -1441,7 +1441,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/5/required",keyword:"requ
 return false;
 }
 else {
-const _errs81 = errors;
+const _errs130 = errors;
 for(const key5 in data){
 if(!(func1.call(schema20.oneOf[5].properties, key5))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/5/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key5},schema:false,parentSchema:schema20.oneOf[5],data}];
@@ -1449,14 +1449,14 @@ return false;
 break;
 }
 }
-if(_errs81 === errors){
+if(_errs130 === errors){
 if(data.name !== undefined){
-const _errs82 = errors;
+const _errs131 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid13 = _errs82 === errors;
+var valid13 = _errs131 === errors;
 }
 else {
 var valid13 = true;
@@ -1464,120 +1464,120 @@ var valid13 = true;
 if(valid13){
 if(data.type !== undefined){
 let data56 = data.type;
-const _errs83 = errors;
+const _errs133 = errors;
 if("conv-transpose2d" !== data56){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/5/properties/type/const",keyword:"const",params:{allowedValue: "conv-transpose2d"},schema:"conv-transpose2d",parentSchema:schema20.oneOf[5].properties.type,data:data56}];
 return false;
 }
-var valid13 = _errs83 === errors;
+var valid13 = _errs133 === errors;
 }
 else {
 var valid13 = true;
 }
 if(valid13){
 if(data.inChannels !== undefined){
-const _errs84 = errors;
+const _errs134 = errors;
 if(!(validate57(data.inChannels, {instancePath:instancePath+"/inChannels",parentData:data,parentDataProperty:"inChannels",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid13 = _errs84 === errors;
+var valid13 = _errs134 === errors;
 }
 else {
 var valid13 = true;
 }
 if(valid13){
 if(data.outChannels !== undefined){
-const _errs85 = errors;
+const _errs136 = errors;
 if(!(validate57(data.outChannels, {instancePath:instancePath+"/outChannels",parentData:data,parentDataProperty:"outChannels",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid13 = _errs85 === errors;
+var valid13 = _errs136 === errors;
 }
 else {
 var valid13 = true;
 }
 if(valid13){
 if(data.kernelSize !== undefined){
-const _errs86 = errors;
+const _errs138 = errors;
 if(!(validate80(data.kernelSize, {instancePath:instancePath+"/kernelSize",parentData:data,parentDataProperty:"kernelSize",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
-var valid13 = _errs86 === errors;
+var valid13 = _errs138 === errors;
 }
 else {
 var valid13 = true;
 }
 if(valid13){
 if(data.groups !== undefined){
-const _errs87 = errors;
+const _errs140 = errors;
 if(!(validate65(data.groups, {instancePath:instancePath+"/groups",parentData:data,parentDataProperty:"groups",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid13 = _errs87 === errors;
+var valid13 = _errs140 === errors;
 }
 else {
 var valid13 = true;
 }
 if(valid13){
 if(data.activation !== undefined){
-const _errs88 = errors;
+const _errs142 = errors;
 if(!(validate60(data.activation, {instancePath:instancePath+"/activation",parentData:data,parentDataProperty:"activation",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
-var valid13 = _errs88 === errors;
+var valid13 = _errs142 === errors;
 }
 else {
 var valid13 = true;
 }
 if(valid13){
 if(data.slope !== undefined){
-const _errs89 = errors;
+const _errs144 = errors;
 if(!(validate62(data.slope, {instancePath:instancePath+"/slope",parentData:data,parentDataProperty:"slope",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
-var valid13 = _errs89 === errors;
+var valid13 = _errs144 === errors;
 }
 else {
 var valid13 = true;
 }
 if(valid13){
 if(data.residual !== undefined){
-const _errs90 = errors;
+const _errs146 = errors;
 if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
-var valid13 = _errs90 === errors;
+var valid13 = _errs146 === errors;
 }
 else {
 var valid13 = true;
 }
 if(valid13){
 if(data.output !== undefined){
-const _errs91 = errors;
+const _errs148 = errors;
 if(!(validate73(data.output, {instancePath:instancePath+"/output",parentData:data,parentDataProperty:"output",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
-var valid13 = _errs91 === errors;
+var valid13 = _errs148 === errors;
 }
 else {
 var valid13 = true;
 }
 if(valid13){
 if(data.bias !== undefined){
-const _errs92 = errors;
+const _errs150 = errors;
 if(!(validate69(data.bias, {instancePath:instancePath+"/bias",parentData:data,parentDataProperty:"bias",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid13 = _errs92 === errors;
+var valid13 = _errs150 === errors;
 }
 else {
 var valid13 = true;
@@ -1605,8 +1605,8 @@ props1 = true;
 }
 }
 else if(tag0 === "conv-transpose3d"){
-const _errs93 = errors;
-if(errors === _errs93){
+const _errs152 = errors;
+if(errors === _errs152){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing7;
 if((((((data.name === undefined) && (missing7 = "name")) || ((data.type === undefined) && (missing7 = "type"))) || ((data.inChannels === undefined) && (missing7 = "inChannels"))) || ((data.outChannels === undefined) && (missing7 = "outChannels"))) || ((data.kernelSize === undefined) && (missing7 = "kernelSize"))){
@@ -1614,7 +1614,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/6/required",keyword:"requ
 return false;
 }
 else {
-const _errs96 = errors;
+const _errs155 = errors;
 for(const key6 in data){
 if(!(func1.call(schema20.oneOf[6].properties, key6))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/6/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key6},schema:false,parentSchema:schema20.oneOf[6],data}];
@@ -1622,14 +1622,14 @@ return false;
 break;
 }
 }
-if(_errs96 === errors){
+if(_errs155 === errors){
 if(data.name !== undefined){
-const _errs97 = errors;
+const _errs156 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs97 === errors;
+var valid15 = _errs156 === errors;
 }
 else {
 var valid15 = true;
@@ -1637,120 +1637,120 @@ var valid15 = true;
 if(valid15){
 if(data.type !== undefined){
 let data67 = data.type;
-const _errs98 = errors;
+const _errs158 = errors;
 if("conv-transpose3d" !== data67){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/6/properties/type/const",keyword:"const",params:{allowedValue: "conv-transpose3d"},schema:"conv-transpose3d",parentSchema:schema20.oneOf[6].properties.type,data:data67}];
 return false;
 }
-var valid15 = _errs98 === errors;
+var valid15 = _errs158 === errors;
 }
 else {
 var valid15 = true;
 }
 if(valid15){
 if(data.inChannels !== undefined){
-const _errs99 = errors;
+const _errs159 = errors;
 if(!(validate57(data.inChannels, {instancePath:instancePath+"/inChannels",parentData:data,parentDataProperty:"inChannels",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs99 === errors;
+var valid15 = _errs159 === errors;
 }
 else {
 var valid15 = true;
 }
 if(valid15){
 if(data.outChannels !== undefined){
-const _errs100 = errors;
+const _errs161 = errors;
 if(!(validate57(data.outChannels, {instancePath:instancePath+"/outChannels",parentData:data,parentDataProperty:"outChannels",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs100 === errors;
+var valid15 = _errs161 === errors;
 }
 else {
 var valid15 = true;
 }
 if(valid15){
 if(data.kernelSize !== undefined){
-const _errs101 = errors;
+const _errs163 = errors;
 if(!(validate80(data.kernelSize, {instancePath:instancePath+"/kernelSize",parentData:data,parentDataProperty:"kernelSize",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs101 === errors;
+var valid15 = _errs163 === errors;
 }
 else {
 var valid15 = true;
 }
 if(valid15){
 if(data.groups !== undefined){
-const _errs102 = errors;
+const _errs165 = errors;
 if(!(validate65(data.groups, {instancePath:instancePath+"/groups",parentData:data,parentDataProperty:"groups",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs102 === errors;
+var valid15 = _errs165 === errors;
 }
 else {
 var valid15 = true;
 }
 if(valid15){
 if(data.activation !== undefined){
-const _errs103 = errors;
+const _errs167 = errors;
 if(!(validate60(data.activation, {instancePath:instancePath+"/activation",parentData:data,parentDataProperty:"activation",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs103 === errors;
+var valid15 = _errs167 === errors;
 }
 else {
 var valid15 = true;
 }
 if(valid15){
 if(data.slope !== undefined){
-const _errs104 = errors;
+const _errs169 = errors;
 if(!(validate62(data.slope, {instancePath:instancePath+"/slope",parentData:data,parentDataProperty:"slope",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs104 === errors;
+var valid15 = _errs169 === errors;
 }
 else {
 var valid15 = true;
 }
 if(valid15){
 if(data.residual !== undefined){
-const _errs105 = errors;
+const _errs171 = errors;
 if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs105 === errors;
+var valid15 = _errs171 === errors;
 }
 else {
 var valid15 = true;
 }
 if(valid15){
 if(data.output !== undefined){
-const _errs106 = errors;
+const _errs173 = errors;
 if(!(validate73(data.output, {instancePath:instancePath+"/output",parentData:data,parentDataProperty:"output",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate73.errors : vErrors.concat(validate73.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs106 === errors;
+var valid15 = _errs173 === errors;
 }
 else {
 var valid15 = true;
 }
 if(valid15){
 if(data.bias !== undefined){
-const _errs107 = errors;
+const _errs175 = errors;
 if(!(validate69(data.bias, {instancePath:instancePath+"/bias",parentData:data,parentDataProperty:"bias",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid15 = _errs107 === errors;
+var valid15 = _errs175 === errors;
 }
 else {
 var valid15 = true;
@@ -1778,8 +1778,8 @@ props1 = true;
 }
 }
 else if(tag0 === "embedding"){
-const _errs108 = errors;
-if(errors === _errs108){
+const _errs177 = errors;
+if(errors === _errs177){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing8;
 if(((((data.name === undefined) && (missing8 = "name")) || ((data.type === undefined) && (missing8 = "type"))) || ((data.numEmbeddings === undefined) && (missing8 = "numEmbeddings"))) || ((data.embeddingDim === undefined) && (missing8 = "embeddingDim"))){
@@ -1787,7 +1787,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/7/required",keyword:"requ
 return false;
 }
 else {
-const _errs111 = errors;
+const _errs180 = errors;
 for(const key7 in data){
 if(!(((((key7 === "name") || (key7 === "type")) || (key7 === "numEmbeddings")) || (key7 === "embeddingDim")) || (key7 === "paddingIdx"))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/7/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key7},schema:false,parentSchema:schema20.oneOf[7],data}];
@@ -1795,14 +1795,14 @@ return false;
 break;
 }
 }
-if(_errs111 === errors){
+if(_errs180 === errors){
 if(data.name !== undefined){
-const _errs112 = errors;
+const _errs181 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid17 = _errs112 === errors;
+var valid17 = _errs181 === errors;
 }
 else {
 var valid17 = true;
@@ -1810,36 +1810,36 @@ var valid17 = true;
 if(valid17){
 if(data.type !== undefined){
 let data78 = data.type;
-const _errs113 = errors;
+const _errs183 = errors;
 if("embedding" !== data78){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/7/properties/type/const",keyword:"const",params:{allowedValue: "embedding"},schema:"embedding",parentSchema:schema20.oneOf[7].properties.type,data:data78}];
 return false;
 }
-var valid17 = _errs113 === errors;
+var valid17 = _errs183 === errors;
 }
 else {
 var valid17 = true;
 }
 if(valid17){
 if(data.numEmbeddings !== undefined){
-const _errs114 = errors;
+const _errs184 = errors;
 if(!(validate57(data.numEmbeddings, {instancePath:instancePath+"/numEmbeddings",parentData:data,parentDataProperty:"numEmbeddings",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid17 = _errs114 === errors;
+var valid17 = _errs184 === errors;
 }
 else {
 var valid17 = true;
 }
 if(valid17){
 if(data.embeddingDim !== undefined){
-const _errs115 = errors;
+const _errs186 = errors;
 if(!(validate57(data.embeddingDim, {instancePath:instancePath+"/embeddingDim",parentData:data,parentDataProperty:"embeddingDim",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid17 = _errs115 === errors;
+var valid17 = _errs186 === errors;
 }
 else {
 var valid17 = true;
@@ -1847,12 +1847,12 @@ var valid17 = true;
 if(valid17){
 if(data.paddingIdx !== undefined){
 let data81 = data.paddingIdx;
-const _errs116 = errors;
+const _errs188 = errors;
 if(!(((typeof data81 == "number") && (!(data81 % 1) && !isNaN(data81))) && (isFinite(data81)))){
 validate53.errors = [{instancePath:instancePath+"/paddingIdx",schemaPath:"#/oneOf/7/properties/paddingIdx/type",keyword:"type",params:{type: "integer"},schema:schema20.oneOf[7].properties.paddingIdx.type,parentSchema:schema20.oneOf[7].properties.paddingIdx,data:data81}];
 return false;
 }
-var valid17 = _errs116 === errors;
+var valid17 = _errs188 === errors;
 }
 else {
 var valid17 = true;
@@ -1874,8 +1874,8 @@ props1 = true;
 }
 }
 else if(tag0 === "layernorm"){
-const _errs119 = errors;
-if(errors === _errs119){
+const _errs191 = errors;
+if(errors === _errs191){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing9;
 if((((data.name === undefined) && (missing9 = "name")) || ((data.type === undefined) && (missing9 = "type"))) || ((data.normalizedShape === undefined) && (missing9 = "normalizedShape"))){
@@ -1883,7 +1883,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/8/required",keyword:"requ
 return false;
 }
 else {
-const _errs122 = errors;
+const _errs194 = errors;
 for(const key8 in data){
 if(!((((((key8 === "name") || (key8 === "type")) || (key8 === "normalizedShape")) || (key8 === "elementwiseAffine")) || (key8 === "bias")) || (key8 === "residual"))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/8/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key8},schema:false,parentSchema:schema20.oneOf[8],data}];
@@ -1891,14 +1891,14 @@ return false;
 break;
 }
 }
-if(_errs122 === errors){
+if(_errs194 === errors){
 if(data.name !== undefined){
-const _errs123 = errors;
+const _errs195 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid19 = _errs123 === errors;
+var valid19 = _errs195 === errors;
 }
 else {
 var valid19 = true;
@@ -1906,60 +1906,60 @@ var valid19 = true;
 if(valid19){
 if(data.type !== undefined){
 let data83 = data.type;
-const _errs124 = errors;
+const _errs197 = errors;
 if("layernorm" !== data83){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/8/properties/type/const",keyword:"const",params:{allowedValue: "layernorm"},schema:"layernorm",parentSchema:schema20.oneOf[8].properties.type,data:data83}];
 return false;
 }
-var valid19 = _errs124 === errors;
+var valid19 = _errs197 === errors;
 }
 else {
 var valid19 = true;
 }
 if(valid19){
 if(data.normalizedShape !== undefined){
-const _errs125 = errors;
+const _errs198 = errors;
 if(!(validate144(data.normalizedShape, {instancePath:instancePath+"/normalizedShape",parentData:data,parentDataProperty:"normalizedShape",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate144.errors : vErrors.concat(validate144.errors);
 errors = vErrors.length;
 }
-var valid19 = _errs125 === errors;
+var valid19 = _errs198 === errors;
 }
 else {
 var valid19 = true;
 }
 if(valid19){
 if(data.elementwiseAffine !== undefined){
-const _errs126 = errors;
+const _errs200 = errors;
 if(!(validate69(data.elementwiseAffine, {instancePath:instancePath+"/elementwiseAffine",parentData:data,parentDataProperty:"elementwiseAffine",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid19 = _errs126 === errors;
+var valid19 = _errs200 === errors;
 }
 else {
 var valid19 = true;
 }
 if(valid19){
 if(data.bias !== undefined){
-const _errs127 = errors;
+const _errs202 = errors;
 if(!(validate69(data.bias, {instancePath:instancePath+"/bias",parentData:data,parentDataProperty:"bias",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid19 = _errs127 === errors;
+var valid19 = _errs202 === errors;
 }
 else {
 var valid19 = true;
 }
 if(valid19){
 if(data.residual !== undefined){
-const _errs128 = errors;
+const _errs204 = errors;
 if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
-var valid19 = _errs128 === errors;
+var valid19 = _errs204 === errors;
 }
 else {
 var valid19 = true;
@@ -1982,8 +1982,8 @@ props1 = true;
 }
 }
 else if(tag0 === "batchnorm1d"){
-const _errs129 = errors;
-if(errors === _errs129){
+const _errs206 = errors;
+if(errors === _errs206){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing10;
 if((((data.name === undefined) && (missing10 = "name")) || ((data.type === undefined) && (missing10 = "type"))) || ((data.numFeatures === undefined) && (missing10 = "numFeatures"))){
@@ -1991,7 +1991,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/9/required",keyword:"requ
 return false;
 }
 else {
-const _errs132 = errors;
+const _errs209 = errors;
 for(const key9 in data){
 if(!((((((key9 === "name") || (key9 === "type")) || (key9 === "numFeatures")) || (key9 === "affine")) || (key9 === "trackRunningStats")) || (key9 === "residual"))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/9/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key9},schema:false,parentSchema:schema20.oneOf[9],data}];
@@ -1999,14 +1999,14 @@ return false;
 break;
 }
 }
-if(_errs132 === errors){
+if(_errs209 === errors){
 if(data.name !== undefined){
-const _errs133 = errors;
+const _errs210 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid21 = _errs133 === errors;
+var valid21 = _errs210 === errors;
 }
 else {
 var valid21 = true;
@@ -2014,60 +2014,60 @@ var valid21 = true;
 if(valid21){
 if(data.type !== undefined){
 let data89 = data.type;
-const _errs134 = errors;
+const _errs212 = errors;
 if("batchnorm1d" !== data89){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/9/properties/type/const",keyword:"const",params:{allowedValue: "batchnorm1d"},schema:"batchnorm1d",parentSchema:schema20.oneOf[9].properties.type,data:data89}];
 return false;
 }
-var valid21 = _errs134 === errors;
+var valid21 = _errs212 === errors;
 }
 else {
 var valid21 = true;
 }
 if(valid21){
 if(data.numFeatures !== undefined){
-const _errs135 = errors;
+const _errs213 = errors;
 if(!(validate57(data.numFeatures, {instancePath:instancePath+"/numFeatures",parentData:data,parentDataProperty:"numFeatures",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid21 = _errs135 === errors;
+var valid21 = _errs213 === errors;
 }
 else {
 var valid21 = true;
 }
 if(valid21){
 if(data.affine !== undefined){
-const _errs136 = errors;
+const _errs215 = errors;
 if(!(validate69(data.affine, {instancePath:instancePath+"/affine",parentData:data,parentDataProperty:"affine",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid21 = _errs136 === errors;
+var valid21 = _errs215 === errors;
 }
 else {
 var valid21 = true;
 }
 if(valid21){
 if(data.trackRunningStats !== undefined){
-const _errs137 = errors;
+const _errs217 = errors;
 if(!(validate69(data.trackRunningStats, {instancePath:instancePath+"/trackRunningStats",parentData:data,parentDataProperty:"trackRunningStats",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid21 = _errs137 === errors;
+var valid21 = _errs217 === errors;
 }
 else {
 var valid21 = true;
 }
 if(valid21){
 if(data.residual !== undefined){
-const _errs138 = errors;
+const _errs219 = errors;
 if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
-var valid21 = _errs138 === errors;
+var valid21 = _errs219 === errors;
 }
 else {
 var valid21 = true;
@@ -2090,8 +2090,8 @@ props1 = true;
 }
 }
 else if(tag0 === "batchnorm2d"){
-const _errs139 = errors;
-if(errors === _errs139){
+const _errs221 = errors;
+if(errors === _errs221){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing11;
 if((((data.name === undefined) && (missing11 = "name")) || ((data.type === undefined) && (missing11 = "type"))) || ((data.numFeatures === undefined) && (missing11 = "numFeatures"))){
@@ -2099,7 +2099,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/10/required",keyword:"req
 return false;
 }
 else {
-const _errs142 = errors;
+const _errs224 = errors;
 for(const key10 in data){
 if(!((((((key10 === "name") || (key10 === "type")) || (key10 === "numFeatures")) || (key10 === "affine")) || (key10 === "trackRunningStats")) || (key10 === "residual"))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/10/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key10},schema:false,parentSchema:schema20.oneOf[10],data}];
@@ -2107,14 +2107,14 @@ return false;
 break;
 }
 }
-if(_errs142 === errors){
+if(_errs224 === errors){
 if(data.name !== undefined){
-const _errs143 = errors;
+const _errs225 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid23 = _errs143 === errors;
+var valid23 = _errs225 === errors;
 }
 else {
 var valid23 = true;
@@ -2122,60 +2122,60 @@ var valid23 = true;
 if(valid23){
 if(data.type !== undefined){
 let data95 = data.type;
-const _errs144 = errors;
+const _errs227 = errors;
 if("batchnorm2d" !== data95){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/10/properties/type/const",keyword:"const",params:{allowedValue: "batchnorm2d"},schema:"batchnorm2d",parentSchema:schema20.oneOf[10].properties.type,data:data95}];
 return false;
 }
-var valid23 = _errs144 === errors;
+var valid23 = _errs227 === errors;
 }
 else {
 var valid23 = true;
 }
 if(valid23){
 if(data.numFeatures !== undefined){
-const _errs145 = errors;
+const _errs228 = errors;
 if(!(validate57(data.numFeatures, {instancePath:instancePath+"/numFeatures",parentData:data,parentDataProperty:"numFeatures",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid23 = _errs145 === errors;
+var valid23 = _errs228 === errors;
 }
 else {
 var valid23 = true;
 }
 if(valid23){
 if(data.affine !== undefined){
-const _errs146 = errors;
+const _errs230 = errors;
 if(!(validate69(data.affine, {instancePath:instancePath+"/affine",parentData:data,parentDataProperty:"affine",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid23 = _errs146 === errors;
+var valid23 = _errs230 === errors;
 }
 else {
 var valid23 = true;
 }
 if(valid23){
 if(data.trackRunningStats !== undefined){
-const _errs147 = errors;
+const _errs232 = errors;
 if(!(validate69(data.trackRunningStats, {instancePath:instancePath+"/trackRunningStats",parentData:data,parentDataProperty:"trackRunningStats",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid23 = _errs147 === errors;
+var valid23 = _errs232 === errors;
 }
 else {
 var valid23 = true;
 }
 if(valid23){
 if(data.residual !== undefined){
-const _errs148 = errors;
+const _errs234 = errors;
 if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
-var valid23 = _errs148 === errors;
+var valid23 = _errs234 === errors;
 }
 else {
 var valid23 = true;
@@ -2198,8 +2198,8 @@ props1 = true;
 }
 }
 else if(tag0 === "batchnorm3d"){
-const _errs149 = errors;
-if(errors === _errs149){
+const _errs236 = errors;
+if(errors === _errs236){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing12;
 if((((data.name === undefined) && (missing12 = "name")) || ((data.type === undefined) && (missing12 = "type"))) || ((data.numFeatures === undefined) && (missing12 = "numFeatures"))){
@@ -2207,7 +2207,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/11/required",keyword:"req
 return false;
 }
 else {
-const _errs152 = errors;
+const _errs239 = errors;
 for(const key11 in data){
 if(!((((((key11 === "name") || (key11 === "type")) || (key11 === "numFeatures")) || (key11 === "affine")) || (key11 === "trackRunningStats")) || (key11 === "residual"))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/11/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key11},schema:false,parentSchema:schema20.oneOf[11],data}];
@@ -2215,14 +2215,14 @@ return false;
 break;
 }
 }
-if(_errs152 === errors){
+if(_errs239 === errors){
 if(data.name !== undefined){
-const _errs153 = errors;
+const _errs240 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid25 = _errs153 === errors;
+var valid25 = _errs240 === errors;
 }
 else {
 var valid25 = true;
@@ -2230,60 +2230,60 @@ var valid25 = true;
 if(valid25){
 if(data.type !== undefined){
 let data101 = data.type;
-const _errs154 = errors;
+const _errs242 = errors;
 if("batchnorm3d" !== data101){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/11/properties/type/const",keyword:"const",params:{allowedValue: "batchnorm3d"},schema:"batchnorm3d",parentSchema:schema20.oneOf[11].properties.type,data:data101}];
 return false;
 }
-var valid25 = _errs154 === errors;
+var valid25 = _errs242 === errors;
 }
 else {
 var valid25 = true;
 }
 if(valid25){
 if(data.numFeatures !== undefined){
-const _errs155 = errors;
+const _errs243 = errors;
 if(!(validate57(data.numFeatures, {instancePath:instancePath+"/numFeatures",parentData:data,parentDataProperty:"numFeatures",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid25 = _errs155 === errors;
+var valid25 = _errs243 === errors;
 }
 else {
 var valid25 = true;
 }
 if(valid25){
 if(data.affine !== undefined){
-const _errs156 = errors;
+const _errs245 = errors;
 if(!(validate69(data.affine, {instancePath:instancePath+"/affine",parentData:data,parentDataProperty:"affine",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid25 = _errs156 === errors;
+var valid25 = _errs245 === errors;
 }
 else {
 var valid25 = true;
 }
 if(valid25){
 if(data.trackRunningStats !== undefined){
-const _errs157 = errors;
+const _errs247 = errors;
 if(!(validate69(data.trackRunningStats, {instancePath:instancePath+"/trackRunningStats",parentData:data,parentDataProperty:"trackRunningStats",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid25 = _errs157 === errors;
+var valid25 = _errs247 === errors;
 }
 else {
 var valid25 = true;
 }
 if(valid25){
 if(data.residual !== undefined){
-const _errs158 = errors;
+const _errs249 = errors;
 if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
-var valid25 = _errs158 === errors;
+var valid25 = _errs249 === errors;
 }
 else {
 var valid25 = true;
@@ -2306,8 +2306,8 @@ props1 = true;
 }
 }
 else if(tag0 === "groupnorm"){
-const _errs159 = errors;
-if(errors === _errs159){
+const _errs251 = errors;
+if(errors === _errs251){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing13;
 if(((((data.name === undefined) && (missing13 = "name")) || ((data.type === undefined) && (missing13 = "type"))) || ((data.numGroups === undefined) && (missing13 = "numGroups"))) || ((data.numChannels === undefined) && (missing13 = "numChannels"))){
@@ -2315,7 +2315,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/12/required",keyword:"req
 return false;
 }
 else {
-const _errs162 = errors;
+const _errs254 = errors;
 for(const key12 in data){
 if(!((((((key12 === "name") || (key12 === "type")) || (key12 === "numGroups")) || (key12 === "numChannels")) || (key12 === "affine")) || (key12 === "residual"))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/12/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key12},schema:false,parentSchema:schema20.oneOf[12],data}];
@@ -2323,14 +2323,14 @@ return false;
 break;
 }
 }
-if(_errs162 === errors){
+if(_errs254 === errors){
 if(data.name !== undefined){
-const _errs163 = errors;
+const _errs255 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid27 = _errs163 === errors;
+var valid27 = _errs255 === errors;
 }
 else {
 var valid27 = true;
@@ -2338,60 +2338,60 @@ var valid27 = true;
 if(valid27){
 if(data.type !== undefined){
 let data107 = data.type;
-const _errs164 = errors;
+const _errs257 = errors;
 if("groupnorm" !== data107){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/12/properties/type/const",keyword:"const",params:{allowedValue: "groupnorm"},schema:"groupnorm",parentSchema:schema20.oneOf[12].properties.type,data:data107}];
 return false;
 }
-var valid27 = _errs164 === errors;
+var valid27 = _errs257 === errors;
 }
 else {
 var valid27 = true;
 }
 if(valid27){
 if(data.numGroups !== undefined){
-const _errs165 = errors;
+const _errs258 = errors;
 if(!(validate65(data.numGroups, {instancePath:instancePath+"/numGroups",parentData:data,parentDataProperty:"numGroups",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid27 = _errs165 === errors;
+var valid27 = _errs258 === errors;
 }
 else {
 var valid27 = true;
 }
 if(valid27){
 if(data.numChannels !== undefined){
-const _errs166 = errors;
+const _errs260 = errors;
 if(!(validate57(data.numChannels, {instancePath:instancePath+"/numChannels",parentData:data,parentDataProperty:"numChannels",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid27 = _errs166 === errors;
+var valid27 = _errs260 === errors;
 }
 else {
 var valid27 = true;
 }
 if(valid27){
 if(data.affine !== undefined){
-const _errs167 = errors;
+const _errs262 = errors;
 if(!(validate69(data.affine, {instancePath:instancePath+"/affine",parentData:data,parentDataProperty:"affine",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid27 = _errs167 === errors;
+var valid27 = _errs262 === errors;
 }
 else {
 var valid27 = true;
 }
 if(valid27){
 if(data.residual !== undefined){
-const _errs168 = errors;
+const _errs264 = errors;
 if(!(validate64(data.residual, {instancePath:instancePath+"/residual",parentData:data,parentDataProperty:"residual",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate64.errors : vErrors.concat(validate64.errors);
 errors = vErrors.length;
 }
-var valid27 = _errs168 === errors;
+var valid27 = _errs264 === errors;
 }
 else {
 var valid27 = true;
@@ -2414,8 +2414,8 @@ props1 = true;
 }
 }
 else if(tag0 === "rnn"){
-const _errs169 = errors;
-if(errors === _errs169){
+const _errs266 = errors;
+if(errors === _errs266){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing14;
 if(((((data.name === undefined) && (missing14 = "name")) || ((data.type === undefined) && (missing14 = "type"))) || ((data.inputSize === undefined) && (missing14 = "inputSize"))) || ((data.hiddenSize === undefined) && (missing14 = "hiddenSize"))){
@@ -2423,7 +2423,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/13/required",keyword:"req
 return false;
 }
 else {
-const _errs172 = errors;
+const _errs269 = errors;
 for(const key13 in data){
 if(!(func1.call(schema20.oneOf[13].properties, key13))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/13/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key13},schema:false,parentSchema:schema20.oneOf[13],data}];
@@ -2431,14 +2431,14 @@ return false;
 break;
 }
 }
-if(_errs172 === errors){
+if(_errs269 === errors){
 if(data.name !== undefined){
-const _errs173 = errors;
+const _errs270 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid29 = _errs173 === errors;
+var valid29 = _errs270 === errors;
 }
 else {
 var valid29 = true;
@@ -2446,72 +2446,72 @@ var valid29 = true;
 if(valid29){
 if(data.type !== undefined){
 let data113 = data.type;
-const _errs174 = errors;
+const _errs272 = errors;
 if("rnn" !== data113){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/13/properties/type/const",keyword:"const",params:{allowedValue: "rnn"},schema:"rnn",parentSchema:schema20.oneOf[13].properties.type,data:data113}];
 return false;
 }
-var valid29 = _errs174 === errors;
+var valid29 = _errs272 === errors;
 }
 else {
 var valid29 = true;
 }
 if(valid29){
 if(data.inputSize !== undefined){
-const _errs175 = errors;
+const _errs273 = errors;
 if(!(validate57(data.inputSize, {instancePath:instancePath+"/inputSize",parentData:data,parentDataProperty:"inputSize",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid29 = _errs175 === errors;
+var valid29 = _errs273 === errors;
 }
 else {
 var valid29 = true;
 }
 if(valid29){
 if(data.hiddenSize !== undefined){
-const _errs176 = errors;
+const _errs275 = errors;
 if(!(validate65(data.hiddenSize, {instancePath:instancePath+"/hiddenSize",parentData:data,parentDataProperty:"hiddenSize",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid29 = _errs176 === errors;
+var valid29 = _errs275 === errors;
 }
 else {
 var valid29 = true;
 }
 if(valid29){
 if(data.numLayers !== undefined){
-const _errs177 = errors;
+const _errs277 = errors;
 if(!(validate65(data.numLayers, {instancePath:instancePath+"/numLayers",parentData:data,parentDataProperty:"numLayers",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid29 = _errs177 === errors;
+var valid29 = _errs277 === errors;
 }
 else {
 var valid29 = true;
 }
 if(valid29){
 if(data.bias !== undefined){
-const _errs178 = errors;
+const _errs279 = errors;
 if(!(validate69(data.bias, {instancePath:instancePath+"/bias",parentData:data,parentDataProperty:"bias",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid29 = _errs178 === errors;
+var valid29 = _errs279 === errors;
 }
 else {
 var valid29 = true;
 }
 if(valid29){
 if(data.bidirectional !== undefined){
-const _errs179 = errors;
+const _errs281 = errors;
 if(!(validate69(data.bidirectional, {instancePath:instancePath+"/bidirectional",parentData:data,parentDataProperty:"bidirectional",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid29 = _errs179 === errors;
+var valid29 = _errs281 === errors;
 }
 else {
 var valid29 = true;
@@ -2519,12 +2519,12 @@ var valid29 = true;
 if(valid29){
 if(data.recurrent !== undefined){
 let data119 = data.recurrent;
-const _errs180 = errors;
+const _errs283 = errors;
 if(!((data119 === "orthogonal") || (data119 === "identity"))){
 validate53.errors = [{instancePath:instancePath+"/recurrent",schemaPath:"#/oneOf/13/properties/recurrent/enum",keyword:"enum",params:{allowedValues: schema20.oneOf[13].properties.recurrent.enum},schema:schema20.oneOf[13].properties.recurrent.enum,parentSchema:schema20.oneOf[13].properties.recurrent,data:data119}];
 return false;
 }
-var valid29 = _errs180 === errors;
+var valid29 = _errs283 === errors;
 }
 else {
 var valid29 = true;
@@ -2532,8 +2532,8 @@ var valid29 = true;
 if(valid29){
 if(data.recurrentGain !== undefined){
 let data120 = data.recurrentGain;
-const _errs181 = errors;
-if(errors === _errs181){
+const _errs284 = errors;
+if(errors === _errs284){
 if((typeof data120 == "number") && (isFinite(data120))){
 if(data120 < 0 || isNaN(data120)){
 validate53.errors = [{instancePath:instancePath+"/recurrentGain",schemaPath:"#/oneOf/13/properties/recurrentGain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},schema:0,parentSchema:schema20.oneOf[13].properties.recurrentGain,data:data120}];
@@ -2545,7 +2545,7 @@ validate53.errors = [{instancePath:instancePath+"/recurrentGain",schemaPath:"#/o
 return false;
 }
 }
-var valid29 = _errs181 === errors;
+var valid29 = _errs284 === errors;
 }
 else {
 var valid29 = true;
@@ -2553,12 +2553,12 @@ var valid29 = true;
 if(valid29){
 if(data.gateOrder !== undefined){
 let data121 = data.gateOrder;
-const _errs184 = errors;
+const _errs287 = errors;
 if(!((data121 === "pytorch") || (data121 === "keras"))){
 validate53.errors = [{instancePath:instancePath+"/gateOrder",schemaPath:"#/oneOf/13/properties/gateOrder/enum",keyword:"enum",params:{allowedValues: schema20.oneOf[13].properties.gateOrder.enum},schema:schema20.oneOf[13].properties.gateOrder.enum,parentSchema:schema20.oneOf[13].properties.gateOrder,data:data121}];
 return false;
 }
-var valid29 = _errs184 === errors;
+var valid29 = _errs287 === errors;
 }
 else {
 var valid29 = true;
@@ -2566,12 +2566,12 @@ var valid29 = true;
 if(valid29){
 if(data.nonlinearity !== undefined){
 let data122 = data.nonlinearity;
-const _errs185 = errors;
+const _errs288 = errors;
 if(!((data122 === "tanh") || (data122 === "relu"))){
 validate53.errors = [{instancePath:instancePath+"/nonlinearity",schemaPath:"#/oneOf/13/properties/nonlinearity/enum",keyword:"enum",params:{allowedValues: schema20.oneOf[13].properties.nonlinearity.enum},schema:schema20.oneOf[13].properties.nonlinearity.enum,parentSchema:schema20.oneOf[13].properties.nonlinearity,data:data122}];
 return false;
 }
-var valid29 = _errs185 === errors;
+var valid29 = _errs288 === errors;
 }
 else {
 var valid29 = true;
@@ -2599,8 +2599,8 @@ props1 = true;
 }
 }
 else if(tag0 === "lstm"){
-const _errs186 = errors;
-if(errors === _errs186){
+const _errs289 = errors;
+if(errors === _errs289){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing15;
 if(((((data.name === undefined) && (missing15 = "name")) || ((data.type === undefined) && (missing15 = "type"))) || ((data.inputSize === undefined) && (missing15 = "inputSize"))) || ((data.hiddenSize === undefined) && (missing15 = "hiddenSize"))){
@@ -2608,7 +2608,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/14/required",keyword:"req
 return false;
 }
 else {
-const _errs189 = errors;
+const _errs292 = errors;
 for(const key14 in data){
 if(!(func1.call(schema20.oneOf[14].properties, key14))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/14/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key14},schema:false,parentSchema:schema20.oneOf[14],data}];
@@ -2616,14 +2616,14 @@ return false;
 break;
 }
 }
-if(_errs189 === errors){
+if(_errs292 === errors){
 if(data.name !== undefined){
-const _errs190 = errors;
+const _errs293 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid31 = _errs190 === errors;
+var valid31 = _errs293 === errors;
 }
 else {
 var valid31 = true;
@@ -2631,72 +2631,72 @@ var valid31 = true;
 if(valid31){
 if(data.type !== undefined){
 let data124 = data.type;
-const _errs191 = errors;
+const _errs295 = errors;
 if("lstm" !== data124){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/14/properties/type/const",keyword:"const",params:{allowedValue: "lstm"},schema:"lstm",parentSchema:schema20.oneOf[14].properties.type,data:data124}];
 return false;
 }
-var valid31 = _errs191 === errors;
+var valid31 = _errs295 === errors;
 }
 else {
 var valid31 = true;
 }
 if(valid31){
 if(data.inputSize !== undefined){
-const _errs192 = errors;
+const _errs296 = errors;
 if(!(validate57(data.inputSize, {instancePath:instancePath+"/inputSize",parentData:data,parentDataProperty:"inputSize",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid31 = _errs192 === errors;
+var valid31 = _errs296 === errors;
 }
 else {
 var valid31 = true;
 }
 if(valid31){
 if(data.hiddenSize !== undefined){
-const _errs193 = errors;
+const _errs298 = errors;
 if(!(validate65(data.hiddenSize, {instancePath:instancePath+"/hiddenSize",parentData:data,parentDataProperty:"hiddenSize",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid31 = _errs193 === errors;
+var valid31 = _errs298 === errors;
 }
 else {
 var valid31 = true;
 }
 if(valid31){
 if(data.numLayers !== undefined){
-const _errs194 = errors;
+const _errs300 = errors;
 if(!(validate65(data.numLayers, {instancePath:instancePath+"/numLayers",parentData:data,parentDataProperty:"numLayers",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid31 = _errs194 === errors;
+var valid31 = _errs300 === errors;
 }
 else {
 var valid31 = true;
 }
 if(valid31){
 if(data.bias !== undefined){
-const _errs195 = errors;
+const _errs302 = errors;
 if(!(validate69(data.bias, {instancePath:instancePath+"/bias",parentData:data,parentDataProperty:"bias",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid31 = _errs195 === errors;
+var valid31 = _errs302 === errors;
 }
 else {
 var valid31 = true;
 }
 if(valid31){
 if(data.bidirectional !== undefined){
-const _errs196 = errors;
+const _errs304 = errors;
 if(!(validate69(data.bidirectional, {instancePath:instancePath+"/bidirectional",parentData:data,parentDataProperty:"bidirectional",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid31 = _errs196 === errors;
+var valid31 = _errs304 === errors;
 }
 else {
 var valid31 = true;
@@ -2704,12 +2704,12 @@ var valid31 = true;
 if(valid31){
 if(data.recurrent !== undefined){
 let data130 = data.recurrent;
-const _errs197 = errors;
+const _errs306 = errors;
 if(!((data130 === "orthogonal") || (data130 === "identity"))){
 validate53.errors = [{instancePath:instancePath+"/recurrent",schemaPath:"#/oneOf/14/properties/recurrent/enum",keyword:"enum",params:{allowedValues: schema20.oneOf[14].properties.recurrent.enum},schema:schema20.oneOf[14].properties.recurrent.enum,parentSchema:schema20.oneOf[14].properties.recurrent,data:data130}];
 return false;
 }
-var valid31 = _errs197 === errors;
+var valid31 = _errs306 === errors;
 }
 else {
 var valid31 = true;
@@ -2717,8 +2717,8 @@ var valid31 = true;
 if(valid31){
 if(data.recurrentGain !== undefined){
 let data131 = data.recurrentGain;
-const _errs198 = errors;
-if(errors === _errs198){
+const _errs307 = errors;
+if(errors === _errs307){
 if((typeof data131 == "number") && (isFinite(data131))){
 if(data131 < 0 || isNaN(data131)){
 validate53.errors = [{instancePath:instancePath+"/recurrentGain",schemaPath:"#/oneOf/14/properties/recurrentGain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},schema:0,parentSchema:schema20.oneOf[14].properties.recurrentGain,data:data131}];
@@ -2730,7 +2730,7 @@ validate53.errors = [{instancePath:instancePath+"/recurrentGain",schemaPath:"#/o
 return false;
 }
 }
-var valid31 = _errs198 === errors;
+var valid31 = _errs307 === errors;
 }
 else {
 var valid31 = true;
@@ -2738,36 +2738,36 @@ var valid31 = true;
 if(valid31){
 if(data.gateOrder !== undefined){
 let data132 = data.gateOrder;
-const _errs201 = errors;
+const _errs310 = errors;
 if(!((data132 === "pytorch") || (data132 === "keras"))){
 validate53.errors = [{instancePath:instancePath+"/gateOrder",schemaPath:"#/oneOf/14/properties/gateOrder/enum",keyword:"enum",params:{allowedValues: schema20.oneOf[14].properties.gateOrder.enum},schema:schema20.oneOf[14].properties.gateOrder.enum,parentSchema:schema20.oneOf[14].properties.gateOrder,data:data132}];
 return false;
 }
-var valid31 = _errs201 === errors;
+var valid31 = _errs310 === errors;
 }
 else {
 var valid31 = true;
 }
 if(valid31){
 if(data.projSize !== undefined){
-const _errs202 = errors;
+const _errs311 = errors;
 if(!(validate57(data.projSize, {instancePath:instancePath+"/projSize",parentData:data,parentDataProperty:"projSize",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid31 = _errs202 === errors;
+var valid31 = _errs311 === errors;
 }
 else {
 var valid31 = true;
 }
 if(valid31){
 if(data.forgetBias !== undefined){
-const _errs203 = errors;
+const _errs313 = errors;
 if(!(validate62(data.forgetBias, {instancePath:instancePath+"/forgetBias",parentData:data,parentDataProperty:"forgetBias",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
-var valid31 = _errs203 === errors;
+var valid31 = _errs313 === errors;
 }
 else {
 var valid31 = true;
@@ -2775,8 +2775,8 @@ var valid31 = true;
 if(valid31){
 if(data.chrono !== undefined){
 let data135 = data.chrono;
-const _errs204 = errors;
-if(errors === _errs204){
+const _errs315 = errors;
+if(errors === _errs315){
 if(data135 && typeof data135 == "object" && !Array.isArray(data135)){
 let missing16;
 if((data135.tMax === undefined) && (missing16 = "tMax")){
@@ -2784,7 +2784,7 @@ validate53.errors = [{instancePath:instancePath+"/chrono",schemaPath:"#/oneOf/14
 return false;
 }
 else {
-const _errs207 = errors;
+const _errs318 = errors;
 for(const key15 in data135){
 if(!(key15 === "tMax")){
 validate53.errors = [{instancePath:instancePath+"/chrono",schemaPath:"#/oneOf/14/properties/chrono/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key15},schema:false,parentSchema:schema20.oneOf[14].properties.chrono,data:data135}];
@@ -2792,11 +2792,11 @@ return false;
 break;
 }
 }
-if(_errs207 === errors){
+if(_errs318 === errors){
 if(data135.tMax !== undefined){
 let data136 = data135.tMax;
-const _errs208 = errors;
-if(errors === _errs208){
+const _errs319 = errors;
+if(errors === _errs319){
 if((typeof data136 == "number") && (isFinite(data136))){
 if(data136 <= 2 || isNaN(data136)){
 validate53.errors = [{instancePath:instancePath+"/chrono/tMax",schemaPath:"#/oneOf/14/properties/chrono/properties/tMax/exclusiveMinimum",keyword:"exclusiveMinimum",params:{comparison: ">", limit: 2},schema:2,parentSchema:schema20.oneOf[14].properties.chrono.properties.tMax,data:data136}];
@@ -2817,7 +2817,7 @@ validate53.errors = [{instancePath:instancePath+"/chrono",schemaPath:"#/oneOf/14
 return false;
 }
 }
-var valid31 = _errs204 === errors;
+var valid31 = _errs315 === errors;
 }
 else {
 var valid31 = true;
@@ -2847,8 +2847,8 @@ props1 = true;
 }
 }
 else if(tag0 === "gru"){
-const _errs211 = errors;
-if(errors === _errs211){
+const _errs322 = errors;
+if(errors === _errs322){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing17;
 if(((((data.name === undefined) && (missing17 = "name")) || ((data.type === undefined) && (missing17 = "type"))) || ((data.inputSize === undefined) && (missing17 = "inputSize"))) || ((data.hiddenSize === undefined) && (missing17 = "hiddenSize"))){
@@ -2856,7 +2856,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/15/required",keyword:"req
 return false;
 }
 else {
-const _errs214 = errors;
+const _errs325 = errors;
 for(const key16 in data){
 if(!(func1.call(schema20.oneOf[15].properties, key16))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/15/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key16},schema:false,parentSchema:schema20.oneOf[15],data}];
@@ -2864,14 +2864,14 @@ return false;
 break;
 }
 }
-if(_errs214 === errors){
+if(_errs325 === errors){
 if(data.name !== undefined){
-const _errs215 = errors;
+const _errs326 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid34 = _errs215 === errors;
+var valid34 = _errs326 === errors;
 }
 else {
 var valid34 = true;
@@ -2879,72 +2879,72 @@ var valid34 = true;
 if(valid34){
 if(data.type !== undefined){
 let data138 = data.type;
-const _errs216 = errors;
+const _errs328 = errors;
 if("gru" !== data138){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/15/properties/type/const",keyword:"const",params:{allowedValue: "gru"},schema:"gru",parentSchema:schema20.oneOf[15].properties.type,data:data138}];
 return false;
 }
-var valid34 = _errs216 === errors;
+var valid34 = _errs328 === errors;
 }
 else {
 var valid34 = true;
 }
 if(valid34){
 if(data.inputSize !== undefined){
-const _errs217 = errors;
+const _errs329 = errors;
 if(!(validate57(data.inputSize, {instancePath:instancePath+"/inputSize",parentData:data,parentDataProperty:"inputSize",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
 errors = vErrors.length;
 }
-var valid34 = _errs217 === errors;
+var valid34 = _errs329 === errors;
 }
 else {
 var valid34 = true;
 }
 if(valid34){
 if(data.hiddenSize !== undefined){
-const _errs218 = errors;
+const _errs331 = errors;
 if(!(validate65(data.hiddenSize, {instancePath:instancePath+"/hiddenSize",parentData:data,parentDataProperty:"hiddenSize",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid34 = _errs218 === errors;
+var valid34 = _errs331 === errors;
 }
 else {
 var valid34 = true;
 }
 if(valid34){
 if(data.numLayers !== undefined){
-const _errs219 = errors;
+const _errs333 = errors;
 if(!(validate65(data.numLayers, {instancePath:instancePath+"/numLayers",parentData:data,parentDataProperty:"numLayers",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid34 = _errs219 === errors;
+var valid34 = _errs333 === errors;
 }
 else {
 var valid34 = true;
 }
 if(valid34){
 if(data.bias !== undefined){
-const _errs220 = errors;
+const _errs335 = errors;
 if(!(validate69(data.bias, {instancePath:instancePath+"/bias",parentData:data,parentDataProperty:"bias",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid34 = _errs220 === errors;
+var valid34 = _errs335 === errors;
 }
 else {
 var valid34 = true;
 }
 if(valid34){
 if(data.bidirectional !== undefined){
-const _errs221 = errors;
+const _errs337 = errors;
 if(!(validate69(data.bidirectional, {instancePath:instancePath+"/bidirectional",parentData:data,parentDataProperty:"bidirectional",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid34 = _errs221 === errors;
+var valid34 = _errs337 === errors;
 }
 else {
 var valid34 = true;
@@ -2952,12 +2952,12 @@ var valid34 = true;
 if(valid34){
 if(data.recurrent !== undefined){
 let data144 = data.recurrent;
-const _errs222 = errors;
+const _errs339 = errors;
 if(!((data144 === "orthogonal") || (data144 === "identity"))){
 validate53.errors = [{instancePath:instancePath+"/recurrent",schemaPath:"#/oneOf/15/properties/recurrent/enum",keyword:"enum",params:{allowedValues: schema20.oneOf[15].properties.recurrent.enum},schema:schema20.oneOf[15].properties.recurrent.enum,parentSchema:schema20.oneOf[15].properties.recurrent,data:data144}];
 return false;
 }
-var valid34 = _errs222 === errors;
+var valid34 = _errs339 === errors;
 }
 else {
 var valid34 = true;
@@ -2965,8 +2965,8 @@ var valid34 = true;
 if(valid34){
 if(data.recurrentGain !== undefined){
 let data145 = data.recurrentGain;
-const _errs223 = errors;
-if(errors === _errs223){
+const _errs340 = errors;
+if(errors === _errs340){
 if((typeof data145 == "number") && (isFinite(data145))){
 if(data145 < 0 || isNaN(data145)){
 validate53.errors = [{instancePath:instancePath+"/recurrentGain",schemaPath:"#/oneOf/15/properties/recurrentGain/minimum",keyword:"minimum",params:{comparison: ">=", limit: 0},schema:0,parentSchema:schema20.oneOf[15].properties.recurrentGain,data:data145}];
@@ -2978,7 +2978,7 @@ validate53.errors = [{instancePath:instancePath+"/recurrentGain",schemaPath:"#/o
 return false;
 }
 }
-var valid34 = _errs223 === errors;
+var valid34 = _errs340 === errors;
 }
 else {
 var valid34 = true;
@@ -2986,12 +2986,12 @@ var valid34 = true;
 if(valid34){
 if(data.gateOrder !== undefined){
 let data146 = data.gateOrder;
-const _errs226 = errors;
+const _errs343 = errors;
 if(!((data146 === "pytorch") || (data146 === "keras"))){
 validate53.errors = [{instancePath:instancePath+"/gateOrder",schemaPath:"#/oneOf/15/properties/gateOrder/enum",keyword:"enum",params:{allowedValues: schema20.oneOf[15].properties.gateOrder.enum},schema:schema20.oneOf[15].properties.gateOrder.enum,parentSchema:schema20.oneOf[15].properties.gateOrder,data:data146}];
 return false;
 }
-var valid34 = _errs226 === errors;
+var valid34 = _errs343 === errors;
 }
 else {
 var valid34 = true;
@@ -3018,8 +3018,8 @@ props1 = true;
 }
 }
 else if(tag0 === "attention"){
-const _errs227 = errors;
-if(errors === _errs227){
+const _errs344 = errors;
+if(errors === _errs344){
 if(data && typeof data == "object" && !Array.isArray(data)){
 let missing18;
 if(((((data.name === undefined) && (missing18 = "name")) || ((data.type === undefined) && (missing18 = "type"))) || ((data.embedDim === undefined) && (missing18 = "embedDim"))) || ((data.numHeads === undefined) && (missing18 = "numHeads"))){
@@ -3027,7 +3027,7 @@ validate53.errors = [{instancePath,schemaPath:"#/oneOf/16/required",keyword:"req
 return false;
 }
 else {
-const _errs230 = errors;
+const _errs347 = errors;
 for(const key17 in data){
 if(!((((((((key17 === "name") || (key17 === "type")) || (key17 === "embedDim")) || (key17 === "numHeads")) || (key17 === "bias")) || (key17 === "addBiasKv")) || (key17 === "kdim")) || (key17 === "vdim"))){
 validate53.errors = [{instancePath,schemaPath:"#/oneOf/16/additionalProperties",keyword:"additionalProperties",params:{additionalProperty: key17},schema:false,parentSchema:schema20.oneOf[16],data}];
@@ -3035,14 +3035,14 @@ return false;
 break;
 }
 }
-if(_errs230 === errors){
+if(_errs347 === errors){
 if(data.name !== undefined){
-const _errs231 = errors;
+const _errs348 = errors;
 if(!(validate54(data.name, {instancePath:instancePath+"/name",parentData:data,parentDataProperty:"name",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
 errors = vErrors.length;
 }
-var valid36 = _errs231 === errors;
+var valid36 = _errs348 === errors;
 }
 else {
 var valid36 = true;
@@ -3050,84 +3050,84 @@ var valid36 = true;
 if(valid36){
 if(data.type !== undefined){
 let data148 = data.type;
-const _errs232 = errors;
+const _errs350 = errors;
 if("attention" !== data148){
 validate53.errors = [{instancePath:instancePath+"/type",schemaPath:"#/oneOf/16/properties/type/const",keyword:"const",params:{allowedValue: "attention"},schema:"attention",parentSchema:schema20.oneOf[16].properties.type,data:data148}];
 return false;
 }
-var valid36 = _errs232 === errors;
+var valid36 = _errs350 === errors;
 }
 else {
 var valid36 = true;
 }
 if(valid36){
 if(data.embedDim !== undefined){
-const _errs233 = errors;
+const _errs351 = errors;
 if(!(validate65(data.embedDim, {instancePath:instancePath+"/embedDim",parentData:data,parentDataProperty:"embedDim",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid36 = _errs233 === errors;
+var valid36 = _errs351 === errors;
 }
 else {
 var valid36 = true;
 }
 if(valid36){
 if(data.numHeads !== undefined){
-const _errs234 = errors;
+const _errs353 = errors;
 if(!(validate65(data.numHeads, {instancePath:instancePath+"/numHeads",parentData:data,parentDataProperty:"numHeads",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid36 = _errs234 === errors;
+var valid36 = _errs353 === errors;
 }
 else {
 var valid36 = true;
 }
 if(valid36){
 if(data.bias !== undefined){
-const _errs235 = errors;
+const _errs355 = errors;
 if(!(validate69(data.bias, {instancePath:instancePath+"/bias",parentData:data,parentDataProperty:"bias",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid36 = _errs235 === errors;
+var valid36 = _errs355 === errors;
 }
 else {
 var valid36 = true;
 }
 if(valid36){
 if(data.addBiasKv !== undefined){
-const _errs236 = errors;
+const _errs357 = errors;
 if(!(validate69(data.addBiasKv, {instancePath:instancePath+"/addBiasKv",parentData:data,parentDataProperty:"addBiasKv",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate69.errors : vErrors.concat(validate69.errors);
 errors = vErrors.length;
 }
-var valid36 = _errs236 === errors;
+var valid36 = _errs357 === errors;
 }
 else {
 var valid36 = true;
 }
 if(valid36){
 if(data.kdim !== undefined){
-const _errs237 = errors;
+const _errs359 = errors;
 if(!(validate65(data.kdim, {instancePath:instancePath+"/kdim",parentData:data,parentDataProperty:"kdim",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid36 = _errs237 === errors;
+var valid36 = _errs359 === errors;
 }
 else {
 var valid36 = true;
 }
 if(valid36){
 if(data.vdim !== undefined){
-const _errs238 = errors;
+const _errs361 = errors;
 if(!(validate65(data.vdim, {instancePath:instancePath+"/vdim",parentData:data,parentDataProperty:"vdim",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid36 = _errs238 === errors;
+var valid36 = _errs361 === errors;
 }
 else {
 var valid36 = true;
@@ -3175,7 +3175,7 @@ return errors === 0;
 }
 validate53.evaluated = {"dynamicProps":true,"dynamicItems":false};
 
-const schema31 = {"type":"object","x-expected":"an override { \"init\": strategy, ...options }","description":"Replaces the recipe of the parameters it matches: a strategy name and its options (kebab-case names and aliases, as the command line takes them).","additionalProperties":false,"required":["init"],"properties":{"init":{"type":"string","x-expected":"a strategy name: he-normal, xavier-uniform, zeros …"},"layout":{"enum":["out-in","in-out"]},"fanIn":{"$ref":"#/$defs/positive"},"fanOut":{"$ref":"#/$defs/positive"},"gain":{"$ref":"#/$defs/number"},"nonlinearity":{"type":"string","x-expected":"a nonlinearity name"},"slope":{"$ref":"#/$defs/number"},"mode":{"type":"string","x-expected":"fan-in, fan-out or fan-avg"},"distribution":{"type":"string","x-expected":"uniform, normal or truncated-normal"},"scale":{"$ref":"#/$defs/number"},"mean":{"$ref":"#/$defs/number"},"std":{"$ref":"#/$defs/number"},"low":{"$ref":"#/$defs/number"},"high":{"$ref":"#/$defs/number"},"limit":{"$ref":"#/$defs/number"},"value":{"$ref":"#/$defs/number"},"sparsity":{"$ref":"#/$defs/number"},"nonZero":{"$ref":"#/$defs/positive"},"groups":{"$ref":"#/$defs/positive"}}};
+const schema31 = {"type":"object","x-expected":"an override { \"init\": strategy, ...options }","description":"Replaces the recipe of the parameters it matches: a strategy name and its options (kebab-case names and aliases, as the command line takes them).","additionalProperties":false,"required":["init"],"properties":{"init":{"type":"string","x-expected":"a strategy name: he-normal, xavier-uniform, zeros …"},"layout":{"enum":["out-in","in-out"]},"fanIn":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"fanOut":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"gain":{"$ref":"#/$defs/number","x-expected":"a number"},"nonlinearity":{"type":"string","x-expected":"a nonlinearity name"},"slope":{"$ref":"#/$defs/number","x-expected":"a number"},"mode":{"type":"string","x-expected":"fan-in, fan-out or fan-avg"},"distribution":{"type":"string","x-expected":"uniform, normal or truncated-normal"},"scale":{"$ref":"#/$defs/number","x-expected":"a number"},"mean":{"$ref":"#/$defs/number","x-expected":"a number"},"std":{"$ref":"#/$defs/number","x-expected":"a number"},"low":{"$ref":"#/$defs/number","x-expected":"a number"},"high":{"$ref":"#/$defs/number","x-expected":"a number"},"limit":{"$ref":"#/$defs/number","x-expected":"a number"},"value":{"$ref":"#/$defs/number","x-expected":"a number"},"sparsity":{"$ref":"#/$defs/number","x-expected":"a number"},"nonZero":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"},"groups":{"$ref":"#/$defs/positive","x-expected":"an integer >= 1"}}};
 
 function validate199(data, {instancePath="", parentData, parentDataProperty, rootData=data, dynamicAnchors={}}={}){
 let vErrors = null;
@@ -3243,21 +3243,9 @@ var valid0 = true;
 }
 if(valid0){
 if(data.fanOut !== undefined){
-const _errs8 = errors;
+const _errs9 = errors;
 if(!(validate65(data.fanOut, {instancePath:instancePath+"/fanOut",parentData:data,parentDataProperty:"fanOut",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs8 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.gain !== undefined){
-const _errs9 = errors;
-if(!(validate62(data.gain, {instancePath:instancePath+"/gain",parentData:data,parentDataProperty:"gain",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs9 === errors;
@@ -3266,24 +3254,24 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.nonlinearity !== undefined){
-let data5 = data.nonlinearity;
-const _errs10 = errors;
-if(typeof data5 !== "string"){
-validate199.errors = [{instancePath:instancePath+"/nonlinearity",schemaPath:"#/properties/nonlinearity/type",keyword:"type",params:{type: "string"},schema:schema31.properties.nonlinearity.type,parentSchema:schema31.properties.nonlinearity,data:data5}];
-return false;
+if(data.gain !== undefined){
+const _errs11 = errors;
+if(!(validate62(data.gain, {instancePath:instancePath+"/gain",parentData:data,parentDataProperty:"gain",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
 }
-var valid0 = _errs10 === errors;
+var valid0 = _errs11 === errors;
 }
 else {
 var valid0 = true;
 }
 if(valid0){
-if(data.slope !== undefined){
+if(data.nonlinearity !== undefined){
+let data5 = data.nonlinearity;
 const _errs13 = errors;
-if(!(validate62(data.slope, {instancePath:instancePath+"/slope",parentData:data,parentDataProperty:"slope",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
+if(typeof data5 !== "string"){
+validate199.errors = [{instancePath:instancePath+"/nonlinearity",schemaPath:"#/properties/nonlinearity/type",keyword:"type",params:{type: "string"},schema:schema31.properties.nonlinearity.type,parentSchema:schema31.properties.nonlinearity,data:data5}];
+return false;
 }
 var valid0 = _errs13 === errors;
 }
@@ -3291,14 +3279,26 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.slope !== undefined){
+const _errs16 = errors;
+if(!(validate62(data.slope, {instancePath:instancePath+"/slope",parentData:data,parentDataProperty:"slope",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs16 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.mode !== undefined){
 let data7 = data.mode;
-const _errs14 = errors;
+const _errs18 = errors;
 if(typeof data7 !== "string"){
 validate199.errors = [{instancePath:instancePath+"/mode",schemaPath:"#/properties/mode/type",keyword:"type",params:{type: "string"},schema:schema31.properties.mode.type,parentSchema:schema31.properties.mode,data:data7}];
 return false;
 }
-var valid0 = _errs14 === errors;
+var valid0 = _errs18 === errors;
 }
 else {
 var valid0 = true;
@@ -3306,34 +3306,10 @@ var valid0 = true;
 if(valid0){
 if(data.distribution !== undefined){
 let data8 = data.distribution;
-const _errs17 = errors;
+const _errs21 = errors;
 if(typeof data8 !== "string"){
 validate199.errors = [{instancePath:instancePath+"/distribution",schemaPath:"#/properties/distribution/type",keyword:"type",params:{type: "string"},schema:schema31.properties.distribution.type,parentSchema:schema31.properties.distribution,data:data8}];
 return false;
-}
-var valid0 = _errs17 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.scale !== undefined){
-const _errs20 = errors;
-if(!(validate62(data.scale, {instancePath:instancePath+"/scale",parentData:data,parentDataProperty:"scale",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs20 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.mean !== undefined){
-const _errs21 = errors;
-if(!(validate62(data.mean, {instancePath:instancePath+"/mean",parentData:data,parentDataProperty:"mean",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
 }
 var valid0 = _errs21 === errors;
 }
@@ -3341,33 +3317,9 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.std !== undefined){
-const _errs22 = errors;
-if(!(validate62(data.std, {instancePath:instancePath+"/std",parentData:data,parentDataProperty:"std",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs22 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.low !== undefined){
-const _errs23 = errors;
-if(!(validate62(data.low, {instancePath:instancePath+"/low",parentData:data,parentDataProperty:"low",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs23 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.high !== undefined){
+if(data.scale !== undefined){
 const _errs24 = errors;
-if(!(validate62(data.high, {instancePath:instancePath+"/high",parentData:data,parentDataProperty:"high",rootData,dynamicAnchors}))){
+if(!(validate62(data.scale, {instancePath:instancePath+"/scale",parentData:data,parentDataProperty:"scale",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
@@ -3377,21 +3329,9 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.limit !== undefined){
-const _errs25 = errors;
-if(!(validate62(data.limit, {instancePath:instancePath+"/limit",parentData:data,parentDataProperty:"limit",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs25 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.value !== undefined){
+if(data.mean !== undefined){
 const _errs26 = errors;
-if(!(validate62(data.value, {instancePath:instancePath+"/value",parentData:data,parentDataProperty:"value",rootData,dynamicAnchors}))){
+if(!(validate62(data.mean, {instancePath:instancePath+"/mean",parentData:data,parentDataProperty:"mean",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
@@ -3401,22 +3341,10 @@ else {
 var valid0 = true;
 }
 if(valid0){
-if(data.sparsity !== undefined){
-const _errs27 = errors;
-if(!(validate62(data.sparsity, {instancePath:instancePath+"/sparsity",parentData:data,parentDataProperty:"sparsity",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
-errors = vErrors.length;
-}
-var valid0 = _errs27 === errors;
-}
-else {
-var valid0 = true;
-}
-if(valid0){
-if(data.nonZero !== undefined){
+if(data.std !== undefined){
 const _errs28 = errors;
-if(!(validate65(data.nonZero, {instancePath:instancePath+"/nonZero",parentData:data,parentDataProperty:"nonZero",rootData,dynamicAnchors}))){
-vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+if(!(validate62(data.std, {instancePath:instancePath+"/std",parentData:data,parentDataProperty:"std",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
 errors = vErrors.length;
 }
 var valid0 = _errs28 === errors;
@@ -3425,13 +3353,85 @@ else {
 var valid0 = true;
 }
 if(valid0){
+if(data.low !== undefined){
+const _errs30 = errors;
+if(!(validate62(data.low, {instancePath:instancePath+"/low",parentData:data,parentDataProperty:"low",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs30 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.high !== undefined){
+const _errs32 = errors;
+if(!(validate62(data.high, {instancePath:instancePath+"/high",parentData:data,parentDataProperty:"high",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs32 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.limit !== undefined){
+const _errs34 = errors;
+if(!(validate62(data.limit, {instancePath:instancePath+"/limit",parentData:data,parentDataProperty:"limit",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs34 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.value !== undefined){
+const _errs36 = errors;
+if(!(validate62(data.value, {instancePath:instancePath+"/value",parentData:data,parentDataProperty:"value",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs36 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.sparsity !== undefined){
+const _errs38 = errors;
+if(!(validate62(data.sparsity, {instancePath:instancePath+"/sparsity",parentData:data,parentDataProperty:"sparsity",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs38 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
+if(data.nonZero !== undefined){
+const _errs40 = errors;
+if(!(validate65(data.nonZero, {instancePath:instancePath+"/nonZero",parentData:data,parentDataProperty:"nonZero",rootData,dynamicAnchors}))){
+vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+errors = vErrors.length;
+}
+var valid0 = _errs40 === errors;
+}
+else {
+var valid0 = true;
+}
+if(valid0){
 if(data.groups !== undefined){
-const _errs29 = errors;
+const _errs42 = errors;
 if(!(validate65(data.groups, {instancePath:instancePath+"/groups",parentData:data,parentDataProperty:"groups",rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
 errors = vErrors.length;
 }
-var valid0 = _errs29 === errors;
+var valid0 = _errs42 === errors;
 }
 else {
 var valid0 = true;
@@ -3693,12 +3693,12 @@ var valid0 = true;
 if(valid0){
 if(data.overrides !== undefined){
 let data8 = data.overrides;
-const _errs22 = errors;
-if(errors === _errs22){
+const _errs23 = errors;
+if(errors === _errs23){
 if(data8 && typeof data8 == "object" && !Array.isArray(data8)){
 for(const key1 in data8){
-const _errs25 = errors;
-if(errors === _errs25){
+const _errs26 = errors;
+if(errors === _errs26){
 if(typeof key1 === "string"){
 if(!pattern5.test(key1)){
 const err6 = {instancePath:instancePath+"/overrides",schemaPath:"#/properties/overrides/propertyNames/pattern",keyword:"pattern",params:{pattern: "^[A-Za-z0-9_.*]+$"},schema:"^[A-Za-z0-9_.*]+$",parentSchema:schema19.properties.overrides.propertyNames,data:key1,propertyName:key1};
@@ -3712,7 +3712,7 @@ errors++;
 }
 }
 }
-var valid3 = _errs25 === errors;
+var valid3 = _errs26 === errors;
 if(!valid3){
 const err7 = {instancePath:instancePath+"/overrides",schemaPath:"#/properties/overrides/propertyNames",keyword:"propertyNames",params:{propertyName: key1},schema:schema19.properties.overrides.propertyNames,parentSchema:schema19.properties.overrides,data:data8};
 if(vErrors === null){
@@ -3729,12 +3729,12 @@ break;
 }
 if(valid3){
 for(const key2 in data8){
-const _errs28 = errors;
+const _errs29 = errors;
 if(!(validate199(data8[key2], {instancePath:instancePath+"/overrides/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"),parentData:data8,parentDataProperty:key2,rootData,dynamicAnchors}))){
 vErrors = vErrors === null ? validate199.errors : vErrors.concat(validate199.errors);
 errors = vErrors.length;
 }
-var valid4 = _errs28 === errors;
+var valid4 = _errs29 === errors;
 if(!valid4){
 break;
 }
@@ -3746,7 +3746,7 @@ validate52.errors = [{instancePath:instancePath+"/overrides",schemaPath:"#/prope
 return false;
 }
 }
-var valid0 = _errs22 === errors;
+var valid0 = _errs23 === errors;
 }
 else {
 var valid0 = true;

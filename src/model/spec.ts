@@ -126,7 +126,7 @@ function explain(e: SchemaError): [path: string, expected: string, got: unknown,
       const sub = (e.parentSchema?.properties as Record<string, Record<string, unknown>>)?.[
         missing
       ];
-      const what = sub?.['x-expected'] ?? refExpected(sub);
+      const what = sub?.['x-expected'];
       const pointer = `${e.instancePath}/${missing.replace(/~/g, '~0').replace(/\//g, '~1')}`;
       return [pointer, what === undefined ? 'given' : `given (${what})`, undefined, true];
     }
@@ -165,20 +165,6 @@ function explain(e: SchemaError): [path: string, expected: string, got: unknown,
         false,
       ];
   }
-}
-
-/** The `x-expected` of a `$ref`'d definition, when a property is only a reference. */
-function refExpected(sub: Record<string, unknown> | undefined): string | undefined {
-  const ref = sub?.$ref;
-  if (typeof ref !== 'string') return undefined;
-  const EXPECTED: Record<string, string> = {
-    size: 'an integer >= 0',
-    positive: 'an integer >= 1',
-    kernelSize: 'an integer >= 1 or an array of them',
-    normalizedShape: 'an integer >= 0 or a non-empty array of them',
-    name: 'a module name',
-  };
-  return EXPECTED[ref.replace('#/$defs/', '')];
 }
 
 /**

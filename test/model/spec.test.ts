@@ -188,7 +188,7 @@ describe('bad specs: the JSON path and what was expected', () => {
     [
       'no name',
       { ...spec, layers: [{ type: 'dense', inFeatures: 1, outFeatures: 1 }] },
-      'TypeError: plan: `layers[0].name` must be given (a module name), got undefined',
+      'TypeError: plan: `layers[0].name` must be given (a module name: letters, digits and _ in dot-separated parts, not starting with a digit), got undefined',
     ],
     [
       'bad name',
