@@ -271,8 +271,8 @@ function checkWhole(fn: string, start: unknown): void {
   }
 }
 
-/** (hi·2³² + lo) mod m for words hi, lo and 1 ≤ m ≤ 2³², exactly. */
-function mod64(hi: number, lo: number, m: number): number {
+/** (hi·2³² + lo) mod m for words hi, lo and 1 ≤ m ≤ 2³², exactly. @internal */
+export function mod64(hi: number, lo: number, m: number): number {
   let x = hi % m;
   x = (x * 65536) % m;
   x = (x * 65536) % m;
