@@ -1,16 +1,18 @@
 #!/usr/bin/env node
 /**
- * Micro-benchmark of the random layer: Philox words and the float32 samplers, in M elements/s.
+ * Micro-benchmark of the random layer: Philox words and the samplers, in M elements/s, with the
+ * WebAssembly SIMD kernels and with the JavaScript fallback in the same run (same bits).
  *
  * Run (Node 20 cannot strip TypeScript types, so this benchmarks the compiled package):
- *   npx tsc -p tsconfig.build.json && node bench/random-micro.mjs
+ *   npx tsc -p tsconfig.build.json && node bench/random-micro.mjs [--quick]
  *
- * For each case: best of several repetitions after a warm-up (the minimum is the least
- * disturbed by other processes; on a shared machine, rerun and compare). A baseline
- * "straightforward Philox" (one block at a time, rounds in a loop, the same exact mulhi) is
- * timed in the same run, so the speed-up of the unrolled, 4-way interleaved kernel can be read
- * independently of the machine's load.
+ * Shapes: 1024² (1 M), 4096² (16 M) and a 256×128×3×3 conv kernel (295 k). For each case and
+ * path: a warm-up, then N repetitions; the table gives the median and the best (the best is the
+ * least disturbed by other processes; on a shared machine, compare the two paths of one run).
+ * The load average is printed first. A "straightforward Philox" (one block at a time, rounds in
+ * a loop) is timed as the baseline of the words.
  */
+import { loadavg } from 'node:os';
 import {
   deriveKey,
   fillNormal,
@@ -19,6 +21,7 @@ import {
   philoxBlocks,
   uniformBits,
 } from '../dist/random/index.js';
+import { setWasmRandom, wasmRandomAvailable } from '../dist/random/wasm.js';
 
 const M0 = 0xd2511f53;
 const M1 = 0xcd9e8d57;
@@ -50,68 +53,108 @@ function philoxSimple(k0, k1, first, n, out) {
   }
 }
 
-function bench(name, n, run, reps) {
-  run(); // warm-up (compilation)
-  let best = Number.POSITIVE_INFINITY;
+/** Times `run` (after a warm-up): [median, best] in M elements/s. */
+function time(n, run, reps) {
+  run();
+  const ms = [];
   for (let r = 0; r < reps; r++) {
     const t = performance.now();
     run();
-    best = Math.min(best, performance.now() - t);
+    ms.push(performance.now() - t);
   }
-  const rate = n / best / 1e3;
-  console.log(
-    `${name.padEnd(44)} ${String(n).padStart(9)}  ${rate.toFixed(1).padStart(7)} M/s  (${best.toFixed(1)} ms)`,
-  );
-  return rate;
+  ms.sort((a, b) => a - b);
+  const rate = (t) => n / t / 1e3;
+  return [rate(ms[Math.floor(ms.length / 2)]), rate(ms[0])];
 }
 
+const fmt = ([median, best]) => `${median.toFixed(0).padStart(5)} (${best.toFixed(0).padStart(4)})`;
+
+function row(name, n, run, reps, paths = true) {
+  const cells = [];
+  if (paths) {
+    setWasmRandom(true, 0);
+    cells.push(fmt(time(n, run, reps)));
+    setWasmRandom(false);
+    const js = time(n, run, reps);
+    setWasmRandom(true);
+    cells.push(fmt(js));
+  } else {
+    cells.push(fmt(time(n, run, reps)), '');
+  }
+  console.log(`${name.padEnd(40)} ${cells.map((c) => c.padStart(14)).join(' ')}`);
+}
+
+const quick = process.argv.includes('--quick');
 const key = deriveKey(42, 'bench');
 const scratch = new Uint32Array(4096);
 console.log(
-  `node ${process.version}; best of N repetitions; M/s = million elements (or words) per second`,
+  `node ${process.version}; load average ${loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ')}; WebAssembly SIMD ${wasmRandomAvailable() ? 'yes' : 'no'}`,
 );
-for (const n of [1 << 20, 1 << 24]) {
-  const reps = n > 1 << 20 ? 3 : 10;
-  const out = new Float32Array(n);
+console.log('M elements/s: median (best) of N repetitions');
+const shapes = [
+  ['256x128x3x3', 256 * 128 * 9],
+  ['1024x1024', 1024 * 1024],
+  ['4096x4096', 4096 * 4096],
+];
+for (const [shape, n] of quick ? shapes.slice(0, 2) : shapes) {
+  const reps = n > 1 << 20 ? 5 : 15;
+  const f32 = new Float32Array(n);
+  const f64 = new Float64Array(n);
   const words = new Uint32Array(n);
-  console.log(`\n-- ${n === 1 << 20 ? '1M' : '16M'} elements --`);
-  bench(
-    'philox words, straightforward baseline',
+  console.log(`\n-- ${shape} (${n} elements) --`);
+  console.log(`${''.padEnd(40)} ${'wasm'.padStart(14)} ${'js'.padStart(14)}`);
+  row(
+    'philox words, straightforward JS',
     n,
     () => {
       for (let b = 0; b < n / 4; b += 1024) philoxSimple(key.k0, key.k1, b, 1024, scratch);
     },
     reps,
+    false,
   );
-  bench(
-    'philox words, philoxBlocks (unrolled ×4)',
+  row(
+    'philox words, philoxBlocks (JS, ×4)',
     n,
     () => {
       for (let b = 0; b < n / 4; b += 1024) philoxBlocks(key.k0, key.k1, b, 0, 0, 1024, scratch);
     },
     reps,
+    false,
   );
-  bench('uniformBits', n, () => uniformBits(key, words), reps);
-  bench('uniform float32', n, () => fillUniform(key, out, -0.1, 0.1), reps);
-  bench('normal float32', n, () => fillNormal(key, out, 0, 0.02), reps);
-  bench(
+  row('uniformBits', n, () => uniformBits(key, words), reps);
+  row('uniform float32', n, () => fillUniform(key, f32, -0.1, 0.1), reps);
+  row('uniform float64', n, () => fillUniform(key, f64, -0.1, 0.1), reps);
+  row('normal float32', n, () => fillNormal(key, f32, 0, 0.02), reps);
+  row('normal float64', n, () => fillNormal(key, f64, 0, 0.02), reps);
+  row(
     'truncated normal float32 [-2, 2]',
     n,
-    () => fillTruncatedNormal(key, out, 0, 0.02, -2, 2),
+    () => fillTruncatedNormal(key, f32, 0, 0.02, -2, 2),
     reps,
   );
   if (n === 1 << 20) {
-    bench(
-      'truncated normal float32 [2, 3] (exponential)',
+    row(
+      'truncated normal float64 [-2, 2]',
       n,
-      () => fillTruncatedNormal(key, out, 0, 1, 2, 3),
+      () => fillTruncatedNormal(key, f64, 0, 0.02, -2, 2),
       reps,
     );
-    bench(
-      'truncated normal float32 [-0.1, 0.1] (uniform)',
-      n,
-      () => fillTruncatedNormal(key, out, 0, 1, -0.1, 0.1),
-      reps,
+    const small = f32.subarray(0, 1 << 16);
+    row(
+      'trunc. float32 [2, 3] (exponential)',
+      1 << 16,
+      () => fillTruncatedNormal(key, small, 0, 1, 2, 3),
+      5,
+      false,
+    );
+    row(
+      'trunc. float32 [-0.1, 0.1] (uniform)',
+      1 << 16,
+      () => fillTruncatedNormal(key, small, 0, 1, -0.1, 0.1),
+      5,
+      false,
     );
   }
 }

@@ -12,21 +12,45 @@
  * `kernels.ts`, which follows the same order of operations.
  *
  * Addresses, strides and pointers are byte offsets into the memory the instance imports as
- * `env.memory`; lengths are numbers of elements.
+ * `env.memory`; lengths are numbers of elements. The assembler is `tensor/wasm-assembler.ts`.
  */
 
-/** The slice of the `WebAssembly` global this module uses (not in TypeScript's ES libs). */
-interface WasmApi {
-  validate(bytes: Uint8Array): boolean;
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
-}
-
-interface WasmMemory {
-  readonly buffer: ArrayBuffer;
-  grow(pages: number): number;
-}
+import {
+  BLOCK,
+  br,
+  brIf,
+  compileModule,
+  END,
+  F64,
+  F64_ADD,
+  F64_MUL,
+  F64_SUB,
+  F64X2_ADD,
+  F64X2_MUL,
+  F64X2_SPLAT,
+  F64X2_SUB,
+  Fn,
+  f64Load,
+  f64Store,
+  f64x2Lane,
+  I32,
+  I32_ADD,
+  I32_AND,
+  I32_GE_U,
+  I32_LT_U,
+  I32_MUL,
+  I32_SHR_U,
+  IF,
+  i32,
+  LOOP,
+  moduleBytes,
+  V_LOAD,
+  V_STORE,
+  V_ZERO,
+  V128,
+  type WasmMemory,
+  wasmApi,
+} from '../tensor/wasm-assembler.js';
 
 /** `abt(a, aStride, pairs, b, bStride, quads, len, y, yStride)`. */
 export type AbtKernel = (
@@ -62,123 +86,9 @@ export interface WasmKernels {
   readonly sub: SubKernel;
 }
 
-// ---------------------------------------------------------------------------------------------
-// A minimal assembler: LEB128, sections, and the few instructions the kernels use.
-
-const I32 = 0x7f;
-const F64 = 0x7c;
-const V128 = 0x7b;
-
-function uleb(n: number): number[] {
-  const out: number[] = [];
-  let v = n >>> 0;
-  do {
-    let b = v & 0x7f;
-    v >>>= 7;
-    if (v !== 0) b |= 0x80;
-    out.push(b);
-  } while (v !== 0);
-  return out;
-}
-
-function sleb(n: number): number[] {
-  const out: number[] = [];
-  let v = n | 0;
-  for (;;) {
-    const b = v & 0x7f;
-    v >>= 7;
-    if ((v === 0 && (b & 0x40) === 0) || (v === -1 && (b & 0x40) !== 0)) {
-      out.push(b);
-      return out;
-    }
-    out.push(b | 0x80);
-  }
-}
-
-function name(s: string): number[] {
-  const out = uleb(s.length);
-  for (let i = 0; i < s.length; i++) out.push(s.charCodeAt(i));
-  return out;
-}
-
-function vec(items: number[][]): number[] {
-  return [...uleb(items.length), ...items.flat()];
-}
-
-function section(id: number, body: number[]): number[] {
-  return [id, ...uleb(body.length), ...body];
-}
-
-/** A function body under construction, with named locals. */
-class Fn {
-  readonly code: number[] = [];
-  private readonly index = new Map<string, number>();
-  private readonly localTypes: number[] = [];
-  constructor(
-    readonly exportName: string,
-    readonly params: readonly string[],
-  ) {
-    for (let i = 0; i < params.length; i++) this.index.set(params[i], i);
-  }
-  local(type: number, ...names: string[]): void {
-    for (const n of names) {
-      this.index.set(n, this.params.length + this.localTypes.length);
-      this.localTypes.push(type);
-    }
-  }
-  private at(n: string): number[] {
-    const i = this.index.get(n);
-    if (i === undefined) throw new Error(`wasm assembler: unknown local ${n}`);
-    return uleb(i);
-  }
-  /** Emits raw bytes, or `local.get` for a string. */
-  emit(...parts: (number | string | number[])[]): this {
-    for (const p of parts) {
-      if (typeof p === 'string') this.code.push(0x20, ...this.at(p));
-      else if (typeof p === 'number') this.code.push(p);
-      else this.code.push(...p);
-    }
-    return this;
-  }
-  set(n: string, ...value: (number | string | number[])[]): this {
-    this.emit(...value);
-    this.code.push(0x21, ...this.at(n));
-    return this;
-  }
-  body(): number[] {
-    const locals = vec(this.localTypes.map((t) => [1, t]));
-    const bytes = [...locals, ...this.code, 0x0b];
-    return [...uleb(bytes.length), ...bytes];
-  }
-}
-
-// Instructions (as byte arrays).
-const i32 = (v: number) => [0x41, ...sleb(v)];
-const ADD = [0x6a];
-const MUL = [0x6c];
-const AND = [0x71];
-const SHR_U = [0x76];
-const LT_U = [0x49];
-const GE_U = [0x4f];
-const BLOCK = [0x02, 0x40];
-const LOOP = [0x03, 0x40];
-const IF = [0x04, 0x40];
-const END = [0x0b];
-const br = (d: number) => [0x0c, ...uleb(d)];
-const brIf = (d: number) => [0x0d, ...uleb(d)];
-const f64Load = (off = 0) => [0x2b, 3, ...uleb(off)];
-const f64Store = (off = 0) => [0x39, 3, ...uleb(off)];
-const F_ADD = [0xa0];
-const F_SUB = [0xa1];
-const F_MUL = [0xa2];
-const vLoad = (off = 0) => [0xfd, 0x00, 3, ...uleb(off)];
-const vStore = (off = 0) => [0xfd, 0x0b, 3, ...uleb(off)];
-const V_ADD = [0xfd, 0xf0, 0x01];
-const V_SUB = [0xfd, 0xf1, 0x01];
-const V_MUL = [0xfd, 0xf2, 0x01];
-const V_SPLAT = [0xfd, 0x14];
-const lane = (l: number) => [0xfd, 0x21, l];
-const V_ZERO = [0xfd, 0x0c, ...new Array<number>(16).fill(0)];
+/** Vector loads and stores of f64 data (alignment hint 8 bytes). */
+const vLoad = (off = 0) => V_LOAD(off, 3);
+const vStore = (off = 0) => V_STORE(off, 3);
 
 /**
  * `abt`: for each pair of rows (a₀, a₁) of A and each group of four rows (b₀…b₃) of B:
@@ -197,51 +107,52 @@ function abtFunction(): Fn {
 
   f.set('qp', i32(0));
   f.emit(BLOCK, LOOP); // over pairs of rows of A
-  f.emit('qp', 'pairs', GE_U, brIf(1));
-  f.set('rowA', 'a', 'qp', 'as', MUL, i32(2), MUL, ADD);
+  f.emit('qp', 'pairs', I32_GE_U, brIf(1));
+  f.set('rowA', 'a', 'qp', 'as', I32_MUL, i32(2), I32_MUL, I32_ADD);
   f.set('lq', i32(0));
   f.emit(BLOCK, LOOP); // over groups of four rows of B
-  f.emit('lq', 'quads', GE_U, brIf(1));
+  f.emit('lq', 'quads', I32_GE_U, brIf(1));
   f.set('pa0', 'rowA');
-  f.set('pa1', 'rowA', 'as', ADD);
-  f.set('pb0', 'b', 'lq', 'bs', MUL, i32(4), MUL, ADD);
-  f.set('pb1', 'pb0', 'bs', ADD);
-  f.set('pb2', 'pb1', 'bs', ADD);
-  f.set('pb3', 'pb2', 'bs', ADD);
+  f.set('pa1', 'rowA', 'as', I32_ADD);
+  f.set('pb0', 'b', 'lq', 'bs', I32_MUL, i32(4), I32_MUL, I32_ADD);
+  f.set('pb1', 'pb0', 'bs', I32_ADD);
+  f.set('pb2', 'pb1', 'bs', I32_ADD);
+  f.set('pb3', 'pb2', 'bs', I32_ADD);
   for (let r = 0; r < 2; r++) for (let c = 0; c < 4; c++) f.set(acc(r, c), V_ZERO);
-  f.set('end', 'pa0', 'len', i32(1), SHR_U, i32(16), MUL, ADD);
-  f.emit(BLOCK, 'pa0', 'end', GE_U, brIf(0), LOOP); // over t, two at a time
+  f.set('end', 'pa0', 'len', i32(1), I32_SHR_U, i32(16), I32_MUL, I32_ADD);
+  f.emit(BLOCK, 'pa0', 'end', I32_GE_U, brIf(0), LOOP); // over t, two at a time
   f.set('x0', 'pa0', vLoad());
   f.set('x1', 'pa1', vLoad());
   for (let c = 0; c < 4; c++) {
     f.set('v', pb[c], vLoad());
-    f.set(acc(0, c), acc(0, c), 'x0', 'v', V_MUL, V_ADD);
-    f.set(acc(1, c), acc(1, c), 'x1', 'v', V_MUL, V_ADD);
+    f.set(acc(0, c), acc(0, c), 'x0', 'v', F64X2_MUL, F64X2_ADD);
+    f.set(acc(1, c), acc(1, c), 'x1', 'v', F64X2_MUL, F64X2_ADD);
   }
-  for (const p of ['pa1', ...pb]) f.set(p, p, i32(16), ADD);
-  f.set('pa0', 'pa0', i32(16), ADD);
-  f.emit('pa0', 'end', LT_U, brIf(0), END, END);
+  for (const p of ['pa1', ...pb]) f.set(p, p, i32(16), I32_ADD);
+  f.set('pa0', 'pa0', i32(16), I32_ADD);
+  f.emit('pa0', 'end', I32_LT_U, brIf(0), END, END);
   // Reduce the lanes, add the odd element, accumulate into y.
   for (let r = 0; r < 2; r++) {
-    for (let c = 0; c < 4; c++) f.set(`s${r}${c}`, acc(r, c), lane(0), acc(r, c), lane(1), F_ADD);
+    for (let c = 0; c < 4; c++)
+      f.set(`s${r}${c}`, acc(r, c), f64x2Lane(0), acc(r, c), f64x2Lane(1), F64_ADD);
   }
-  f.emit('len', i32(1), AND, IF);
+  f.emit('len', i32(1), I32_AND, IF);
   for (let r = 0; r < 2; r++) {
     for (let c = 0; c < 4; c++) {
-      f.set(`s${r}${c}`, `s${r}${c}`, pa[r], f64Load(), pb[c], f64Load(), F_MUL, F_ADD);
+      f.set(`s${r}${c}`, `s${r}${c}`, pa[r], f64Load(), pb[c], f64Load(), F64_MUL, F64_ADD);
     }
   }
   f.emit(END);
-  f.set('py', 'y', 'qp', 'ys', MUL, i32(2), MUL, ADD, 'lq', i32(32), MUL, ADD);
+  f.set('py', 'y', 'qp', 'ys', I32_MUL, i32(2), I32_MUL, I32_ADD, 'lq', i32(32), I32_MUL, I32_ADD);
   for (let r = 0; r < 2; r++) {
     for (let c = 0; c < 4; c++) {
-      const addr = r === 0 ? ['py'] : ['py', 'ys', ADD];
-      f.emit(...addr, ...addr, f64Load(c * 8), `s${r}${c}`, F_ADD, f64Store(c * 8));
+      const addr = r === 0 ? ['py'] : ['py', 'ys', I32_ADD];
+      f.emit(...addr, ...addr, f64Load(c * 8), `s${r}${c}`, F64_ADD, f64Store(c * 8));
     }
   }
-  f.set('lq', 'lq', i32(1), ADD);
+  f.set('lq', 'lq', i32(1), I32_ADD);
   f.emit(br(0), END, END);
-  f.set('qp', 'qp', i32(1), ADD);
+  f.set('qp', 'qp', i32(1), I32_ADD);
   f.emit(br(0), END, END);
   return f;
 }
@@ -263,97 +174,74 @@ function subFunction(): Fn {
   const combination = (r: number, scalar: boolean): (string | number[])[] => {
     const out: (string | number[])[] = [];
     for (let c = 0; c < 4; c++) {
-      if (scalar) out.push(yv(r, c), lane(0), pb[c], f64Load(), F_MUL);
-      else out.push(yv(r, c), vs[c], V_MUL);
-      if (c > 0) out.push(scalar ? F_ADD : V_ADD);
+      if (scalar) out.push(yv(r, c), f64x2Lane(0), pb[c], f64Load(), F64_MUL);
+      else out.push(yv(r, c), vs[c], F64X2_MUL);
+      if (c > 0) out.push(scalar ? F64_ADD : F64X2_ADD);
     }
     return out;
   };
 
   f.set('qp', i32(0));
   f.emit(BLOCK, LOOP);
-  f.emit('qp', 'pairs', GE_U, brIf(1));
-  f.set('rowC', 'c', 'qp', 'cs', MUL, i32(2), MUL, ADD);
+  f.emit('qp', 'pairs', I32_GE_U, brIf(1));
+  f.set('rowC', 'c', 'qp', 'cs', I32_MUL, i32(2), I32_MUL, I32_ADD);
   f.set('lq', i32(0));
   f.emit(BLOCK, LOOP);
-  f.emit('lq', 'quads', GE_U, brIf(1));
-  f.set('py', 'y', 'qp', 'ys', MUL, i32(2), MUL, ADD, 'lq', i32(32), MUL, ADD);
+  f.emit('lq', 'quads', I32_GE_U, brIf(1));
+  f.set('py', 'y', 'qp', 'ys', I32_MUL, i32(2), I32_MUL, I32_ADD, 'lq', i32(32), I32_MUL, I32_ADD);
   for (let r = 0; r < 2; r++) {
     for (let c = 0; c < 4; c++) {
-      const addr = r === 0 ? ['py'] : ['py', 'ys', ADD];
-      f.set(yv(r, c), ...addr, f64Load(c * 8), V_SPLAT);
+      const addr = r === 0 ? ['py'] : ['py', 'ys', I32_ADD];
+      f.set(yv(r, c), ...addr, f64Load(c * 8), F64X2_SPLAT);
     }
   }
   f.set('pc0', 'rowC');
-  f.set('pc1', 'rowC', 'cs', ADD);
-  f.set('pb0', 'b', 'lq', 'bs', MUL, i32(4), MUL, ADD);
-  f.set('pb1', 'pb0', 'bs', ADD);
-  f.set('pb2', 'pb1', 'bs', ADD);
-  f.set('pb3', 'pb2', 'bs', ADD);
+  f.set('pc1', 'rowC', 'cs', I32_ADD);
+  f.set('pb0', 'b', 'lq', 'bs', I32_MUL, i32(4), I32_MUL, I32_ADD);
+  f.set('pb1', 'pb0', 'bs', I32_ADD);
+  f.set('pb2', 'pb1', 'bs', I32_ADD);
+  f.set('pb3', 'pb2', 'bs', I32_ADD);
   // Over t: four at a time (two vectors per row, unrolled), then two, then the odd one.
   const step = (o: number) => {
     for (let c = 0; c < 4; c++) f.set(vs[c], pb[c], vLoad(o));
     for (let r = 0; r < 2; r++) {
-      f.emit(pc[r], pc[r], vLoad(o), ...combination(r, false), V_SUB, vStore(o));
+      f.emit(pc[r], pc[r], vLoad(o), ...combination(r, false), F64X2_SUB, vStore(o));
     }
   };
   const advance = (bytes: number) => {
-    for (const p of ['pc0', 'pc1', ...pb]) f.set(p, p, i32(bytes), ADD);
+    for (const p of ['pc0', 'pc1', ...pb]) f.set(p, p, i32(bytes), I32_ADD);
   };
-  f.set('end', 'pc0', 'len', i32(2), SHR_U, i32(32), MUL, ADD);
-  f.emit(BLOCK, 'pc0', 'end', GE_U, brIf(0), LOOP);
+  f.set('end', 'pc0', 'len', i32(2), I32_SHR_U, i32(32), I32_MUL, I32_ADD);
+  f.emit(BLOCK, 'pc0', 'end', I32_GE_U, brIf(0), LOOP);
   step(0);
   step(16);
   advance(32);
-  f.emit('pc0', 'end', LT_U, brIf(0), END, END);
-  f.emit('len', i32(2), AND, IF);
+  f.emit('pc0', 'end', I32_LT_U, brIf(0), END, END);
+  f.emit('len', i32(2), I32_AND, IF);
   step(0);
   advance(16);
   f.emit(END);
-  f.emit('len', i32(1), AND, IF);
+  f.emit('len', i32(1), I32_AND, IF);
   for (let r = 0; r < 2; r++)
-    f.emit(pc[r], pc[r], f64Load(), ...combination(r, true), F_SUB, f64Store());
+    f.emit(pc[r], pc[r], f64Load(), ...combination(r, true), F64_SUB, f64Store());
   f.emit(END);
-  f.set('lq', 'lq', i32(1), ADD);
+  f.set('lq', 'lq', i32(1), I32_ADD);
   f.emit(br(0), END, END);
-  f.set('qp', 'qp', i32(1), ADD);
+  f.set('qp', 'qp', i32(1), I32_ADD);
   f.emit(br(0), END, END);
   return f;
 }
 
 /** The module's bytes: imports `env.memory`, exports `abt` and `sub`. */
 export function kernelModuleBytes(): Uint8Array {
-  const fns = [abtFunction(), subFunction()];
-  const types = fns.map((f) => [0x60, ...vec(f.params.map(() => [I32])), ...vec([])]);
-  const imports = vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(1)]]);
-  const functions = vec(fns.map((_, i) => uleb(i)));
-  const exports = vec(fns.map((f, i) => [...name(f.exportName), 0x00, ...uleb(i)]));
-  const code = vec(fns.map((f) => f.body()));
-  return new Uint8Array([
-    ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec(types)),
-    ...section(2, imports),
-    ...section(3, functions),
-    ...section(7, exports),
-    ...section(10, code),
-  ]);
+  return moduleBytes([abtFunction(), subFunction()]);
 }
 
 let compiled: object | null | undefined;
 
 /** The compiled module, or `null` where WebAssembly or its SIMD is unavailable. */
 function compiledModule(): object | null {
-  if (compiled !== undefined) return compiled;
-  compiled = null;
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly;
-  if (api !== undefined) {
-    try {
-      const bytes = kernelModuleBytes();
-      if (api.validate(bytes)) compiled = new api.Module(bytes);
-    } catch {
-      compiled = null; // e.g. a content security policy that forbids compiling
-    }
-  }
+  if (compiled === undefined) compiled = compileModule(kernelModuleBytes);
   return compiled;
 }
 
@@ -379,7 +267,7 @@ export function instantiateKernels(bytes: number): WasmKernels | null {
   if (bytes > MAX_BYTES) return null;
   const module = compiledModule();
   if (module === null) return null;
-  const api = (globalThis as { WebAssembly?: WasmApi }).WebAssembly!;
+  const api = wasmApi()!;
   const pages = Math.max(1, Math.ceil(bytes / PAGE));
   try {
     if (bytes <= SHARED_BYTES) {

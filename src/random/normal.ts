@@ -23,27 +23,11 @@ import {
   privateWord,
   scratch,
 } from './stream.js';
-import { ZIG_F, ZIG_R, ZIG_X } from './ziggurat-tables.js';
+import { wasmZiggurat } from './wasm.js';
+import { ZIG_TH, ZIG_W32, ZIG_W64 } from './ziggurat-fast.js';
+import { ZIG_F, ZIG_R } from './ziggurat-tables.js';
 
 const TWO_29 = 2 ** 29;
-
-/**
- * Fast-path tables indexed by the low byte t of the draw's first word (bits 0-6: layer i,
- * bit 7: sign). ZIG_W32[t] = ±X[i]·2⁻²⁴, ZIG_W64[t] = ±X[i]·2⁻⁵³ (exact scalings of the
- * committed X), ZIG_TH[t] = X[i+1]. @internal
- */
-export const ZIG_W32: Float64Array = new Float64Array(256);
-/** @internal */
-export const ZIG_W64: Float64Array = new Float64Array(256);
-/** @internal */
-export const ZIG_TH: Float64Array = new Float64Array(256);
-for (let t = 0; t < 256; t++) {
-  const i = t & 127;
-  const sign = t & 128 ? -1 : 1;
-  ZIG_W32[t] = sign * ZIG_X[i] * 2 ** -24;
-  ZIG_W64[t] = sign * ZIG_X[i] * 2 ** -53;
-  ZIG_TH[t] = ZIG_X[i + 1];
-}
 
 /**
  * Completes a ziggurat draw whose current attempt (byte t, value x) missed the fast test,
@@ -153,6 +137,13 @@ export function normalUnchecked(
   start: number,
 ): void {
   const { k0, k1 } = key;
+  const wide = out instanceof Float64Array;
+  const inf = Number.POSITIVE_INFINITY;
+  const finish = (i: number, e: number, t: number, x: number) => {
+    privateStart(k0, k1, e);
+    out[i] = mean + std * zigFinish(t, x, wide);
+  };
+  if (wasmZiggurat(k0, k1, out, mean, std, -inf, inf, -inf, inf, 0, 0, start, finish)) return;
   const n = out.length;
   const s = scratch;
   const W32 = ZIG_W32;

@@ -6,7 +6,7 @@
 import { checkFinite, checkPositive, rangeError, typeError } from '../tensor/errors.js';
 import { exp, log } from './detmath.js';
 import { checkKey, type Key } from './key.js';
-import { ZIG_TH, ZIG_W32, ZIG_W64, zigFinish, zigPrivate } from './normal.js';
+import { zigFinish, zigPrivate } from './normal.js';
 import {
   checkFloatArray,
   checkStart,
@@ -19,6 +19,8 @@ import {
   privateU53Open,
   scratch,
 } from './stream.js';
+import { wasmZiggurat } from './wasm.js';
+import { ZIG_TH, ZIG_W32, ZIG_W64 } from './ziggurat-fast.js';
 
 const TWO_29 = 2 ** 29;
 
@@ -217,6 +219,17 @@ export function truncatedUnchecked(
     }
     return;
   }
+  const wide = !isF32;
+  const finish = (i: number, e: number, t: number, x: number) => {
+    privateStart(k0, k1, e);
+    if (!(Math.abs(x) < ZIG_TH[t])) x = zigFinish(t, x, wide);
+    while (x < a || x > b) x = zigPrivate(wide);
+    const v = mean + std * x;
+    out[i] = v;
+    if (v < tLo) out[i] = lo32;
+    else if (v > tHi) out[i] = hi32;
+  };
+  if (wasmZiggurat(k0, k1, out, mean, std, a, b, tLo, tHi, lo32, hi32, start, finish)) return;
   const s = scratch;
   const TH = ZIG_TH;
   if (isF32) {

@@ -13,6 +13,7 @@ import {
   nextChunk,
   scratch,
 } from './stream.js';
+import { wasmBits, wasmUniform } from './wasm.js';
 
 const TWO_M24 = 2 ** -24;
 const TWO_26 = 2 ** 26;
@@ -74,6 +75,7 @@ export function uniformUnchecked(
   if (out instanceof Float32Array) {
     // fround(v) ≥ high ⟺ v ≥ t (fround is monotone): test v, store, fix the rare hit.
     const t = float32AtLeast(high);
+    if (wasmUniform(k0, k1, out, low, d, t, start)) return;
     for (let k = 0; k < n; ) {
       const m = nextChunk(k0, k1, start + k, n - k, 1);
       const o = chunkLane;
@@ -85,6 +87,7 @@ export function uniformUnchecked(
       k += m;
     }
   } else {
+    if (wasmUniform(k0, k1, out, low, d, high, start)) return;
     for (let k = 0; k < n; ) {
       const m = nextChunk(k0, k1, start + k, n - k, 2);
       const o = chunkLane;
@@ -119,6 +122,7 @@ export function uniformBits(key: Key, out: Uint32Array, start = 0): void {
   const { k0, k1 } = checkKey(fn, key);
   if (!(out instanceof Uint32Array)) typeError(fn, 'out', 'a Uint32Array', out);
   checkStart(fn, start, out.length);
+  if (wasmBits(k0, k1, out, start)) return;
   const n = out.length;
   for (let k = 0; k < n; ) {
     const m = nextChunk(k0, k1, start + k, n - k, 1);

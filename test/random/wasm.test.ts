@@ -1,0 +1,194 @@
+import fc from 'fast-check';
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  deriveKey,
+  fillNormal,
+  fillTruncatedNormal,
+  fillUniform,
+  type Key,
+  philoxSourceFromKey,
+  uniformBits,
+} from '../../src/random/index.js';
+import { truncatedMethod } from '../../src/random/truncated-normal.js';
+import {
+  CHUNK,
+  randomModuleBytes,
+  setWasmRandom,
+  wasmRandomAvailable,
+} from '../../src/random/wasm.js';
+
+// The WebAssembly kernels must give exactly the bits of the JavaScript samplers (the fallback
+// where WebAssembly SIMD is unavailable). The golden hashes of samplers.test.ts run through the
+// kernels (fills of 2^16 elements); here both paths are compared on the same fills, so the
+// JavaScript path stays pinned by the goldens too.
+
+afterEach(() => setWasmRandom(true));
+
+type FloatArray = Float32Array | Float64Array;
+type Out = FloatArray | Uint32Array;
+type Fill = (key: Key, out: Out, start: number) => void;
+
+/** The output of `fill` with the kernels (forced, whatever the size) and without. */
+function both(fill: Fill, key: Key, make: () => Out, start: number): [Out, Out] {
+  setWasmRandom(true, 0);
+  const wasm = make();
+  fill(key, wasm, start);
+  setWasmRandom(false);
+  const js = make();
+  fill(key, js, start);
+  setWasmRandom(true);
+  return [wasm, js];
+}
+
+const src = (k: Key) => philoxSourceFromKey(k);
+const FILLS: [string, Fill][] = [
+  ['uniformBits', (k, o, s) => uniformBits(k, o as Uint32Array, s)],
+  ['uniform(-3, 5)', (k, o, s) => fillUniform(k, o as FloatArray, -3, 5, s)],
+  // high not a float32 and rounding reaching it: the replacement by low
+  [
+    'uniform(1 - 2^-20, 1 - 2^-30)',
+    (k, o, s) => fillUniform(k, o as FloatArray, 1 - 2 ** -20, 1 - 2 ** -30, s),
+  ],
+  ['normal(1, 2)', (k, o, s) => fillNormal(k, o as FloatArray, 1, 2, s)],
+  ['normal(0, 1e-300)', (k, o, s) => fillNormal(k, o as FloatArray, 0, 1e-300, s)],
+  ['normal(0, 1e308) (overflow to ±∞)', (k, o, s) => fillNormal(k, o as FloatArray, 0, 1e308, s)],
+  ...(
+    [
+      [-2, 2],
+      [0, Number.POSITIVE_INFINITY],
+      [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY],
+      [-1, 1], // ~32 % rejected
+      [0, 2], // ~52 % rejected
+      [-2.5, 0.1], // mirrored
+    ] as const
+  ).map(
+    ([a, b]) =>
+      [
+        `truncatedNormal(0.5, 3, [${a}, ${b}])`,
+        (k: Key, o: Out, s: number) => fillTruncatedNormal(k, o as FloatArray, 0.5, 3, a, b, s),
+      ] as [string, Fill],
+  ),
+  // absolute bounds that are not float32 values: outputs rounded past them are set to the bound
+  [
+    'source.truncatedNormal(0.1, 0.7, [-0.3, 0.30000001])',
+    (k, o, s) => src(k).truncatedNormal(o as FloatArray, 0.1, 0.7, -0.3, 0.30000001, s),
+  ],
+  // no float32 strictly inside: both bounds collapse to one float32
+  [
+    'source.truncatedNormal(1.000000015, 1e-8, [1.00000001, 1.00000002])',
+    (k, o, s) =>
+      src(k).truncatedNormal(o as FloatArray, 1.000000015, 1e-8, 1.00000001, 1.00000002, s),
+  ],
+];
+
+const TYPES: [string, (n: number) => Out][] = [
+  ['float32', (n) => new Float32Array(n)],
+  ['float64', (n) => new Float64Array(n)],
+];
+
+/** Starts: small, around the 2^32-th block (counter word 1 carries), and near 2^53. */
+const START = fc.oneof(
+  fc.integer({ min: 0, max: 10_000 }),
+  fc.integer({ min: 2 ** 33 - 9000, max: 2 ** 33 + 9000 }), // float64: block 2^32 = element 2^33
+  fc.integer({ min: 2 ** 34 - 9000, max: 2 ** 34 + 9000 }), // float32 and words: element 2^34
+  fc.integer({ min: 0, max: 2 ** 52 }),
+);
+const U32 = fc.integer({ min: 0, max: 0xffffffff });
+
+describe('WebAssembly kernels', () => {
+  it('assemble to a small module that validates, and run on this engine (Node ≥ 20)', () => {
+    const bytes = randomModuleBytes();
+    expect(bytes.length).toBeLessThan(4096);
+    const api = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } })
+      .WebAssembly;
+    expect(api.validate(bytes)).toBe(true);
+    expect(wasmRandomAvailable()).toBe(true);
+  });
+
+  it('the truncations above use the normal-rejection method (the kernels)', () => {
+    for (const [a, b] of [
+      [-2, 2],
+      [-1, 1],
+      [0, 2],
+      [-2.5, 0.1], // mirrored
+    ]) {
+      expect(truncatedMethod(a, b)).toBe('normal');
+    }
+  });
+
+  for (const [name, fill] of FILLS) {
+    for (const [dtype, make] of name === 'uniformBits' ? [TYPES[0]] : TYPES) {
+      const array = (n: number) => (name === 'uniformBits' ? new Uint32Array(n) : make(n));
+      it(`${name} ${name === 'uniformBits' ? 'u32' : dtype}: same bits as JavaScript (random keys, starts, lengths)`, () => {
+        fc.assert(
+          fc.property(
+            U32,
+            U32,
+            START,
+            fc.integer({ min: 0, max: 2 * CHUNK + 100 }),
+            (k0, k1, start, n) => {
+              const [wasm, js] = both(fill, { k0, k1 }, () => array(n), start);
+              expect(wasm).toEqual(js);
+            },
+          ),
+          { seed: 11, numRuns: 25 },
+        );
+      });
+    }
+  }
+
+  it('chunked fills through the kernels equal one-shot fills (any cuts)', () => {
+    setWasmRandom(true, 0);
+    for (const [, fill] of FILLS.slice(1, 7)) {
+      for (const [, make] of TYPES) {
+        fc.assert(
+          fc.property(
+            U32,
+            START,
+            fc.integer({ min: 0, max: 3 * CHUNK }),
+            fc.array(fc.integer({ min: 0, max: 3 * CHUNK }), { maxLength: 5 }),
+            (k0, start, n, cuts) => {
+              const key = { k0, k1: 7 };
+              const whole = make(n);
+              fill(key, whole, start);
+              const points = [0, ...cuts.map((c) => c % (n + 1)).sort((a, b) => a - b), n];
+              const pieces = make(n);
+              for (let i = 0; i + 1 < points.length; i++) {
+                fill(key, pieces.subarray(points[i], points[i + 1]), start + points[i]);
+              }
+              expect(pieces).toEqual(whole);
+            },
+          ),
+          { seed: 12, numRuns: 8 },
+        );
+      }
+    }
+  });
+
+  it('the fills of the golden hashes (2^16 elements, deriveKey(42, "golden")) agree in both paths', () => {
+    const key = deriveKey(42, 'golden');
+    const golden: Fill[] = [
+      (k, o, s) => fillUniform(k, o as FloatArray, -3, 5, s),
+      (k, o, s) => fillNormal(k, o as FloatArray, 1, 2, s),
+      (k, o, s) => fillTruncatedNormal(k, o as FloatArray, 0.5, 3, -2, 2, s),
+      (k, o, s) => fillTruncatedNormal(k, o as FloatArray, 0.5, 3, 0, Number.POSITIVE_INFINITY, s),
+    ];
+    for (const fill of golden) {
+      for (const [, make] of TYPES) {
+        const [wasm, js] = both(fill, key, () => make(2 ** 16), 0);
+        expect(wasm).toEqual(js);
+      }
+    }
+  });
+
+  it('end of the index range: start + n = 2^53', () => {
+    for (const [, fill] of FILLS.slice(1)) {
+      for (const [, make] of TYPES) {
+        for (const n of [1, 5, 64, 1000]) {
+          const [wasm, js] = both(fill, { k0: 1, k1: 2 }, () => make(n), 2 ** 53 - n);
+          expect(wasm).toEqual(js);
+        }
+      }
+    }
+  });
+});
