@@ -7,27 +7,7 @@ import erfRef from '@stdlib/math-base-special-erf';
 import { describe, expect, it } from 'vitest';
 import { cos, erf, log1p, MT19937, sin } from '../../src/random/index.js';
 import { cephesLog, cephesSincos, sincosOut } from '../../src/random/torch/cephes.js';
-
-const f64 = new Float64Array(1);
-const i64 = new BigInt64Array(f64.buffer);
-
-/** Distance in float64 ulps (same sign assumed; 0 if identical). */
-function ulps(a: number, b: number): number {
-  if (Object.is(a, b)) return 0;
-  f64[0] = a;
-  const x = i64[0];
-  f64[0] = b;
-  return Math.abs(Number(x - i64[0]));
-}
-
-/** A fixed sequence in [0, 1) (deterministic inputs). */
-function lcg(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32;
-  };
-}
+import { lcg, ulps } from '../support/numeric.js';
 
 describe('MT19937', () => {
   it('gives the reference outputs of mt19937ar / std::mt19937', () => {
