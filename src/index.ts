@@ -3,7 +3,8 @@
  * and of PyTorch, Keras, TensorFlow.js and JAX, bit-reproducible by seed on every engine.
  *
  * Subpaths: `weightinit/random` (generators and samplers), `weightinit/io` (.npy and
- * safetensors, engine-neutral), `weightinit/node` (atomic file writers, Node only).
+ * safetensors, engine-neutral), `weightinit/node` (atomic file writers and the streaming
+ * safetensors reader, Node only), `weightinit/tfjs` (TensorFlow.js), `weightinit/lab`.
  *
  * @packageDocumentation
  */

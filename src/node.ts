@@ -1,6 +1,7 @@
 /**
- * weightinit/node: what needs Node's file system — atomic, streaming writers of `.npy` and
- * safetensors files (written to a temporary name, renamed when complete).
+ * weightinit/node: what needs Node's file system — atomic, streaming writers of `.npy`,
+ * safetensors files and whole checkpoints (written to a temporary name, renamed when
+ * complete), and the streaming safetensors reader.
  *
  * @packageDocumentation
  */
