@@ -51,7 +51,7 @@ const FAST_MIN = 2 ** -900;
  * @returns the float64 nearest the exact a·b + c (ties to even); NaN and infinities as IEEE-754.
  * @example
  * ```ts
- * fma(1 + 2 ** -30, 1 - 2 ** -30, -1); // -2 ** -60 (a·b + c in two roundings gives 0)
+ * fma(1 + 2 ** -30, 1 - 2 ** -30, -1); // -(2 ** -60); a * b + c gives 0
  * ```
  */
 export function fma(a: number, b: number, c: number): number {
