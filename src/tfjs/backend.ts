@@ -6,7 +6,8 @@
 import '@tensorflow/tfjs-backend-cpu';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { checkChoice, checkKnownKeys, typeError } from '../tensor/errors.js';
+import { checkChoice, typeError } from '../tensor/errors.js';
+import { checkOptionsObject } from './checks.js';
 
 /** The backends `setupBackend` can choose. */
 export type BackendName = 'wasm' | 'cpu';
@@ -64,9 +65,7 @@ async function installedWasmDir(): Promise<string> {
  */
 export async function setupBackend(options: BackendOptions = {}): Promise<BackendName> {
   const fn = 'setupBackend';
-  if (options === null || typeof options !== 'object')
-    typeError(fn, 'options', 'an object', options);
-  checkKnownKeys(fn, options, ['backend', 'wasmPaths']);
+  checkOptionsObject(fn, options, ['backend', 'wasmPaths']);
   const wanted =
     options.backend === undefined ? 'wasm' : checkChoice(fn, 'backend', options.backend, BACKENDS);
   if (options.wasmPaths !== undefined && typeof options.wasmPaths !== 'string')

@@ -5,6 +5,16 @@
  */
 export { BACKENDS, type BackendName, type BackendOptions, setupBackend } from './backend.js';
 export {
+  type DiagnoseOptions,
+  type Diagnosis,
+  type DiagnosisWarning,
+  diagnose,
+  type LayerDiagnosis,
+  type Moments,
+  type WarningKind,
+  type WeightDiagnosis,
+} from './diagnose.js';
+export {
   constant,
   deltaOrthogonal,
   dirac,
@@ -29,3 +39,12 @@ export {
   xavierUniform,
   zeros,
 } from './initializers.js';
+export { type LsuvLayer, type LsuvOptions, type LsuvResult, lsuv } from './lsuv.js';
+export {
+  type LayerOverrides,
+  type PlannedWeight,
+  type ReinitializeOptions,
+  type ReinitPlan,
+  reinitialize,
+  type SkippedLayer,
+} from './reinitialize.js';

@@ -31,7 +31,6 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import type { Initializer } from '@tensorflow/tfjs-layers/dist/initializers.js';
 import type { ConstantOptions, DiracOptions, IdentityOptions } from '../init/index.js';
 import type { StrategyName } from '../init/initializer.js';
-import { checkSeed } from '../init/options.js';
 import type { OrthogonalOptions } from '../init/orthogonal.js';
 import type { NormalOptions, TruncatedNormalOptions, UniformOptions } from '../init/random.js';
 import {
@@ -48,9 +47,10 @@ import {
   type VarianceScalingOptions,
 } from '../init/variance-scaling.js';
 import type { Seed } from '../random/key.js';
-import { checkChoice, checkKnownKeys, oneOf, rangeError, typeError } from '../tensor/errors.js';
+import { checkChoice, oneOf, rangeError, typeError } from '../tensor/errors.js';
 import { parseFanMode } from '../tensor/fans.js';
 import { parseNonlinearity } from '../tensor/gain.js';
+import { checkOptionsObject, requiredSeed } from './checks.js';
 
 /**
  * The core's options of a strategy, as TF.js initializers take them: `dtype` can only be
@@ -113,9 +113,7 @@ function checkOptions(name: StrategyName, options: unknown): InitializerOptions 
   const s = strategy(name);
   const fn = s.fn;
   if (options === undefined) options = {};
-  if (options === null || typeof options !== 'object' || Array.isArray(options))
-    typeError(fn, 'options', 'an object', options);
-  checkKnownKeys(fn, options, s.keys);
+  checkOptionsObject(fn, options, s.keys);
   const o: Record<string, string | number | boolean | Seed> = {};
   for (const [key, value] of Object.entries(options)) if (value !== undefined) o[key] = value;
   if (o.dtype !== undefined && o.dtype !== 'float32')
@@ -127,16 +125,7 @@ function checkOptions(name: StrategyName, options: unknown): InitializerOptions 
       `${oneOf(['philox'])} (a RandomSource cannot be saved with a model)`,
       o.rng,
     );
-  if (s.keys.includes('seed')) {
-    if (o.seed === undefined)
-      typeError(
-        fn,
-        'seed',
-        'given (a safe integer >= 0 or a bigint): randomness is always explicit',
-        o.seed,
-      );
-    checkSeed(fn, o.seed);
-  }
+  if (s.keys.includes('seed')) requiredSeed(fn, o.seed);
   if (o.stream !== undefined && typeof o.stream !== 'string')
     typeError(fn, 'stream', 'a string', o.stream);
   if (o.nonlinearity !== undefined) o.nonlinearity = parseNonlinearity(fn, o.nonlinearity);
