@@ -9,9 +9,10 @@
  * rounded to odd, and z = RN(th + v). Where the exact product could underflow or overflow, an
  * exact integer (BigInt) evaluation takes over.
  *
- * Float32 (`fmaf`): a product of two float32 values is exact in float64, so only the sum rounds;
- * rounding it to odd in float64 (53 ≥ 24 + 2 bits) and then to float32 gives the correctly
- * rounded float32 result, free of the double rounding that `fround(a·b + c)` suffers.
+ * Float32 (`fmaf`): a product of two float32 values is exact in float64, so only the sum s
+ * rounds; `fround(s)` is then the correctly rounded result unless s landed exactly on the
+ * midpoint of two float32 values while the exact sum is not there (double rounding): that case
+ * is detected and decided by the sign of the sum's exact error.
  */
 
 const f64 = new Float64Array(1);
@@ -102,7 +103,21 @@ export function fma(a: number, b: number, c: number): number {
  * ```
  */
 export function fmaf(a: number, b: number, c: number): number {
-  return Math.fround(addOdd(a * b, c));
+  const p = a * b; // exact
+  const s = p + c;
+  const r = Math.fround(s);
+  if (r === s) return r; // s is a float32: it is the nearest one to the exact sum
+  if (r === Number.POSITIVE_INFINITY || r === Number.NEGATIVE_INFINITY) {
+    return Math.fround(addOdd(p, c));
+  }
+  // Rounding s again errs only if s is the midpoint of two float32 values r and t = 2s − r
+  // (then t is computed exactly and is a float32; otherwise it is not).
+  const t = 2 * s - r;
+  if (Math.fround(t) !== t) return r;
+  const pp = s - c;
+  const e = p - pp + (c - (s - pp)); // s + e = p + c exactly (TwoSum)
+  if (e === 0) return r; // a true tie: fround's ties-to-even is the answer
+  return e > 0 === t > r ? t : r;
 }
 
 // ---- Exact path (BigInt), for products that would underflow or overflow in the fast path. ----
