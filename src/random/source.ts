@@ -6,7 +6,8 @@
  * - sequential MT19937 (`rng: 'torch'`): PyTorch's CPU stream, consumed in call order.
  *
  * Each method fills `out[k]` with element `start + k` of the stream (`start` defaults to 0).
- * Sequential sources only accept the next position in their stream.
+ * Sequential sources fill whole arrays, one call after another: `start` must be 0 (a strategy
+ * on such a source is not chunkable).
  */
 export interface RandomSource {
   /** `'philox'` or `'torch'`. */
