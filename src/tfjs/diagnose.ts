@@ -162,8 +162,12 @@ const fmt = (x: number) =>
  *   an options value of the wrong type; RangeError for a model with no weights, inputs of the
  *   wrong count or shape, an unknown option or a threshold out of range.
  * @example
- * const d = await diagnose(model, tf.randomNormal([64, 32], 0, 1, 'float32', 1));
- * d.warnings // [{ layer: 'dense_Dense3', kind: 'vanishing', message: 'activation std 8.1e-5 …' }, …]
+ * // fc1, fc2, fc3: Dense(32, relu), out: Dense(1), every kernel normal({ std: 0.01, seed: 0 });
+ * // x: 64 × 32 from normal({ seed: 1 })
+ * const d = await diagnose(model, x);
+ * d.layers.map((l) => l.activation.std) // [0.0327, 0.00110, 0.0000362, 0.00000155]
+ * d.warnings[1] // { layer: 'fc2', kind: 'vanishing', message: "activation std 0.00110 is 0.00112× the input's 0.984" }
+ * // the same model with heNormal({ seed: 0 }) kernels: d.warnings is []
  */
 export async function diagnose(
   model: tfl.LayersModel,

@@ -327,7 +327,9 @@ function make<O>(name: StrategyName, options: O): WeightInitializer {
 
 /**
  * All zeros (biases). On a kernel every unit computes the same function: no symmetry breaking.
- * @example tf.layers.dense({ units: 4, biasInitializer: zeros() })
+ * @example
+ * zeros().apply([3]).dataSync() // [0, 0, 0]
+ * tf.layers.dense({ units: 4, biasInitializer: zeros() })
  */
 export function zeros(options: TfjsOptions<object> = {}): WeightInitializer {
   return make('zeros', options);
@@ -335,7 +337,9 @@ export function zeros(options: TfjsOptions<object> = {}): WeightInitializer {
 
 /**
  * All ones (normalization γ).
- * @example tf.layers.layerNormalization({ gammaInitializer: ones() })
+ * @example
+ * ones().apply([2]).dataSync() // [1, 1]
+ * tf.layers.layerNormalization({ gammaInitializer: ones() })
  */
 export function ones(options: TfjsOptions<object> = {}): WeightInitializer {
   return make('ones', options);
@@ -344,7 +348,9 @@ export function ones(options: TfjsOptions<object> = {}): WeightInitializer {
 /**
  * Every element `value` (PyTorch `constant_`), for example the LSTM forget-gate bias 1.
  * @throws TypeError if `value` is missing or not a number.
- * @example tf.layers.dense({ units: 4, biasInitializer: constant({ value: 0.1 }) })
+ * @example
+ * constant({ value: 0.1 }).apply([2]).dataSync() // [0.1, 0.1]
+ * tf.layers.dense({ units: 4, biasInitializer: constant({ value: 0.1 }) })
  */
 export function constant(options: TfjsOptions<ConstantOptions>): WeightInitializer {
   return make('constant', options);
@@ -354,7 +360,8 @@ export function constant(options: TfjsOptions<ConstantOptions>): WeightInitializ
  * Uniform on [low, high) (default [0, 1)); unlike TF.js `randomUniform`, `low: 0` is 0 and
  * the seed is always used.
  * @throws RangeError if `high <= low` or the seed is missing.
- * @example uniform({ low: -0.05, high: 0.05, seed: 0 })
+ * @example
+ * uniform({ low: -0.05, high: 0.05, seed: 0 }).apply([3]).dataSync() // [0.0331, 0.0365, -0.0481]
  */
 export function uniform(options: TfjsOptions<UniformOptions>): WeightInitializer {
   return make('uniform', options);
@@ -363,7 +370,8 @@ export function uniform(options: TfjsOptions<UniformOptions>): WeightInitializer
 /**
  * Normal N(mean, std²), default N(0, 1): the document's "small random numbers" (`std: 0.01`).
  * @throws RangeError if `std < 0` or the seed is missing.
- * @example normal({ std: 0.02, seed: 0 })
+ * @example
+ * normal({ std: 0.02, seed: 0 }).apply([3]).dataSync() // [0.0205, 0.0533, 0.0007]
  */
 export function normal(options: TfjsOptions<NormalOptions>): WeightInitializer {
   return make('normal', options);
@@ -373,7 +381,8 @@ export function normal(options: TfjsOptions<NormalOptions>): WeightInitializer {
  * Truncated normal: N(mean, std²) conditioned on mean ± limit·std (default ±2, as TF.js) or on
  * absolute [low, high]; values outside are redrawn, never clamped.
  * @throws RangeError for `std < 0`, `limit <= 0`, `high <= low`.
- * @example truncatedNormal({ std: 0.02, seed: 0 })
+ * @example
+ * truncatedNormal({ std: 0.02, seed: 0 }).apply([3]).dataSync() // [0.0205, 0.0073, 0.0007]
  */
 export function truncatedNormal(options: TfjsOptions<TruncatedNormalOptions>): WeightInitializer {
   return make('truncated-normal', options);
@@ -386,7 +395,9 @@ export function truncatedNormal(options: TfjsOptions<TruncatedNormalOptions>): W
  * Defaults: gain 1, layout `in-out`.
  * @throws RangeError for a missing seed, more than one of gain / nonlinearity, fewer than 2
  *   dimensions (at apply).
- * @example tf.layers.dense({ units: 64, kernelInitializer: xavierUniform({ seed: 0 }) })
+ * @example
+ * xavierUniform({ seed: 0 }).apply([2, 3]).dataSync() // [0.7246, 0.7993, -1.0536, -0.0993, 0.8397, 0.6672]
+ * tf.layers.dense({ units: 64, kernelInitializer: xavierUniform({ seed: 0 }) })
  */
 export function xavierUniform(options: TfjsOptions<PresetOptions>): WeightInitializer {
   return make('xavier-uniform', options);
@@ -395,7 +406,8 @@ export function xavierUniform(options: TfjsOptions<PresetOptions>): WeightInitia
 /**
  * Xavier/Glorot normal (Glorot & Bengio 2010): N(0, gain²·2/(fan_in+fan_out)) — a true normal,
  * where TF.js `glorotNormal` draws an uncorrected truncated normal.
- * @example xavierNormal({ seed: 0 })
+ * @example
+ * xavierNormal({ seed: 0 }).apply([2, 3]).dataSync() // [0.6492, 1.6864, 0.0229, 0.7782, -0.5488, -0.9935]
  */
 export function xavierNormal(options: TfjsOptions<PresetOptions>): WeightInitializer {
   return make('xavier-normal', options);
@@ -403,7 +415,8 @@ export function xavierNormal(options: TfjsOptions<PresetOptions>): WeightInitial
 
 /**
  * He/Kaiming uniform (He et al. 2015): U(±gain·√(3/fan)), gain √2 (ReLU), fan-in.
- * @example heUniform({ seed: 0 })
+ * @example
+ * heUniform({ seed: 0 }).apply([2, 3]).dataSync() // [1.1457, 1.2638, -1.666, -0.157, 1.3277, 1.0549]
  */
 export function heUniform(options: TfjsOptions<PresetOptions>): WeightInitializer {
   return make('he-uniform', options);
@@ -413,7 +426,9 @@ export function heUniform(options: TfjsOptions<PresetOptions>): WeightInitialize
  * He/Kaiming normal (He et al. 2015): N(0, gain²/fan), the document's N(0, 2/n_in) for ReLU.
  *
  * Defaults: nonlinearity relu, mode fan-in, layout `in-out`.
- * @example tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: heNormal({ seed: 0 }) })
+ * @example
+ * heNormal({ seed: 0 }).apply([2, 3]).dataSync() // [1.0265, 2.6665, 0.0363, 1.2304, -0.8678, -1.5709]
+ * tf.layers.dense({ units: 64, activation: 'relu', kernelInitializer: heNormal({ seed: 0 }) })
  */
 export function heNormal(options: TfjsOptions<PresetOptions>): WeightInitializer {
   return make('he-normal', options);
@@ -421,7 +436,8 @@ export function heNormal(options: TfjsOptions<PresetOptions>): WeightInitializer
 
 /**
  * LeCun uniform (LeCun et al. 1998): U(±√(3/fan_in)).
- * @example lecunUniform({ seed: 0 })
+ * @example
+ * lecunUniform({ seed: 0 }).apply([2, 3]).dataSync() // [0.8102, 0.8936, -1.178, -0.111, 0.9388, 0.7459]
  */
 export function lecunUniform(options: TfjsOptions<PresetOptions>): WeightInitializer {
   return make('lecun-uniform', options);
@@ -429,7 +445,9 @@ export function lecunUniform(options: TfjsOptions<PresetOptions>): WeightInitial
 
 /**
  * LeCun normal (LeCun et al. 1998): N(0, 1/fan_in), for SELU networks (Klambauer et al. 2017).
- * @example tf.layers.dense({ units: 64, activation: 'selu', kernelInitializer: lecunNormal({ seed: 0 }) })
+ * @example
+ * lecunNormal({ seed: 0 }).apply([2, 3]).dataSync() // [0.7259, 1.8855, 0.0257, 0.87, -0.6136, -1.1108]
+ * tf.layers.dense({ units: 64, activation: 'selu', kernelInitializer: lecunNormal({ seed: 0 }) })
  */
 export function lecunNormal(options: TfjsOptions<PresetOptions>): WeightInitializer {
   return make('lecun-normal', options);
@@ -440,7 +458,8 @@ export function lecunNormal(options: TfjsOptions<PresetOptions>): WeightInitiali
  * with the variance correction σ = std/0.8796… (which TF.js omits).
  *
  * Defaults: scale 1, mode fan-in, distribution truncated-normal.
- * @example varianceScaling({ scale: 2, mode: 'fan-in', distribution: 'normal', seed: 0 })
+ * @example
+ * varianceScaling({ scale: 2, seed: 0 }).apply([2, 3]).dataSync() // [1.167, 0.4146, 0.0412, 1.3988, -0.9866, -1.7858]
  */
 export function varianceScaling(options: TfjsOptions<VarianceScalingOptions>): WeightInitializer {
   return make('variance-scaling', options);
@@ -450,7 +469,9 @@ export function varianceScaling(options: TfjsOptions<VarianceScalingOptions>): W
  * Haar (semi-)orthogonal matrix times `gain` (Saxe et al. 2014; QR with the sign fix of
  * Mezzadri 2007), seeded (TF.js's `orthogonal` ignores seeds); in layout `in-out` the kernel is
  * flattened to (all but last) × last, as Keras. For recurrent kernels.
- * @example tf.layers.lstm({ units: 32, recurrentInitializer: orthogonal({ seed: 0 }) })
+ * @example
+ * orthogonal({ seed: 0 }).apply([2, 2]).dataSync() // [0.9994, -0.0353, 0.0353, 0.9994]
+ * tf.layers.lstm({ units: 32, recurrentInitializer: orthogonal({ seed: 0 }) })
  */
 export function orthogonal(options: TfjsOptions<OrthogonalOptions>): WeightInitializer {
   return make('orthogonal', options);
@@ -459,7 +480,9 @@ export function orthogonal(options: TfjsOptions<OrthogonalOptions>): WeightIniti
 /**
  * gain·I (PyTorch `eye_` for non-square), the IRNN recurrent kernel (Le et al. 2015).
  * @throws RangeError for a shape that is not 2-D (at apply).
- * @example tf.layers.simpleRNN({ units: 32, activation: 'relu', recurrentInitializer: identity() })
+ * @example
+ * identity().apply([2, 3]).dataSync() // [1, 0, 0, 0, 1, 0]
+ * tf.layers.simpleRNN({ units: 32, activation: 'relu', recurrentInitializer: identity() })
  */
 export function identity(options: TfjsOptions<IdentityOptions> = {}): WeightInitializer {
   return make('identity', options);
@@ -467,7 +490,9 @@ export function identity(options: TfjsOptions<IdentityOptions> = {}): WeightInit
 
 /**
  * Dirac delta for convolution kernels (PyTorch `dirac_`): the identity through a convolution.
- * @example tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', kernelInitializer: dirac() })
+ * @example
+ * dirac().apply([3, 1, 1]).dataSync() // [0, 1, 0]
+ * tf.layers.conv2d({ filters: 8, kernelSize: 3, padding: 'same', kernelInitializer: dirac() })
  */
 export function dirac(options: TfjsOptions<DiracOptions> = {}): WeightInitializer {
   return make('dirac', options);
@@ -476,7 +501,9 @@ export function dirac(options: TfjsOptions<DiracOptions> = {}): WeightInitialize
 /**
  * Delta-orthogonal convolution kernel (Xiao et al. 2018): an orthogonal out × in matrix at the
  * kernel centre, zero elsewhere (out ≥ in).
- * @example tf.layers.conv2d({ filters: 16, kernelSize: 3, kernelInitializer: deltaOrthogonal({ seed: 0 }) })
+ * @example
+ * deltaOrthogonal({ seed: 0 }).apply([3, 1, 2]).dataSync() // [0, 0, 0.3593, 0.9332, 0, 0]
+ * tf.layers.conv2d({ filters: 16, kernelSize: 3, kernelInitializer: deltaOrthogonal({ seed: 0 }) })
  */
 export function deltaOrthogonal(options: TfjsOptions<OrthogonalOptions>): WeightInitializer {
   return make('delta-orthogonal', options);
@@ -485,7 +512,8 @@ export function deltaOrthogonal(options: TfjsOptions<OrthogonalOptions>): Weight
 /**
  * Sparse initialization (Martens 2010): N(0, std²) with `sparsity` of each input's weights zero
  * (PyTorch) or exactly `nonZero` incoming weights per unit.
- * @example sparse({ sparsity: 0.9, seed: 0 })
+ * @example
+ * sparse({ sparsity: 0.5, seed: 0 }).apply([2, 3]).dataSync() // [0, 0, 0.0004, 0, -0.0087, 0]
  */
 export function sparse(options: TfjsOptions<SparseOptions>): WeightInitializer {
   return make('sparse', options);

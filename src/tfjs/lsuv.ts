@@ -143,8 +143,9 @@ async function outputVariance(
  *   RangeError for a model with no weights or no dense/convolution layer, inputs of the wrong
  *   count or shape, an unknown option, tolerance outside (0, 1), maxIterations < 1.
  * @example
- * const { layers } = await lsuv(model, batch, { tolerance: 0.05 });
- * layers[0] // { layer: 'fc0', weight: 'fc0/kernel', iterations: 1, variance: 1.0000001, converged: true, … }
+ * // fc1: Dense(32, relu) on 32 inputs; x: 64 × 32 from normal({ seed: 1 })
+ * const { layers } = await lsuv(model, x);
+ * layers[0] // { layer: 'fc1', className: 'Dense', weight: 'fc1/kernel', iterations: 0, variance: 0.9687, converged: true }
  */
 export async function lsuv(
   model: tfl.LayersModel,

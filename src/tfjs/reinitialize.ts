@@ -498,8 +498,13 @@ function specFields(
  *   for a model with no weights, an unknown option, scheme or layer in `layers`, or an override
  *   that the layer's recipe does not take.
  * @example
+ * // fc1: Dense(32, relu) on 32 inputs
  * const plan = reinitialize(model, { seed: 0 });
- * plan.weights[0] // { weight: 'fc1/kernel', parameter: 'weight', init: { kind: 'strategy', spec: { name: 'he-normal', nonlinearity: 'relu', layout: 'in-out' } }, … }
+ * plan.weights[0]
+ * // { weight: 'fc1/kernel', layer: 'fc1', className: 'Dense', parameter: 'weight', shape: [32, 32],
+ * //   stream: 'fc1/kernel', init: { kind: 'strategy', spec: { name: 'he-normal', nonlinearity: 'relu', layout: 'in-out' } },
+ * //   reason: 'He normal, N(0, 2/fan_in) (gain √2): ReLU zeroes half its inputs, … [document, Summary: "He — ReLU activations"; He et al. 2015]' }
+ * plan.weights[1].init // { kind: 'strategy', spec: { name: 'zeros' } } (fc1/bias)
  */
 export function reinitialize(model: tfl.LayersModel, options: ReinitializeOptions): ReinitPlan {
   const fn = 'reinitialize';
