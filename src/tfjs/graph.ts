@@ -75,16 +75,27 @@ function nodesIn(model: tfl.LayersModel, layer: Layer): GraphNode[] {
   return nodes.filter((_, i) => own.has(`${layer.name}_ib-${i}`));
 }
 
+type Mask = tf.Tensor | null;
+
+function toList<T>(x: T | T[] | undefined | null): (T | null)[] {
+  return Array.isArray(x) ? x : [x ?? null];
+}
+
+/**
+ * Runs one graph: each node once its inputs are known, with the masks the layers compute
+ * (Embedding with `maskZero` → RNN …), as tfjs-layers' own `Container.runInternalGraph`.
+ */
 function runGraph(
   model: tfl.LayersModel,
   inputs: readonly tf.Tensor[],
+  inputMasks: readonly Mask[],
   prefix: string,
   options: RunOptions,
   record: LayerOutput[],
-): tf.Tensor[] {
-  const values = new Map<number, tf.Tensor>();
+): { outputs: tf.Tensor[]; masks: Mask[] } {
+  const values = new Map<number, { t: tf.Tensor; mask: Mask }>();
   model.inputs.forEach((s, i) => {
-    values.set(s.id, inputs[i]);
+    values.set(s.id, { t: inputs[i], mask: inputMasks[i] ?? null });
   });
   const pending: { layer: Layer; node: GraphNode }[] = [];
   for (const layer of model.layers) {
@@ -95,24 +106,34 @@ function runGraph(
     const ready = pending.findIndex((p) => p.node.inputTensors.every((s) => values.has(s.id)));
     if (ready < 0) break; // nodes of other models that share these layers
     const [{ layer, node }] = pending.splice(ready, 1);
-    const xs = node.inputTensors.map((s) => values.get(s.id) as tf.Tensor);
+    const known = node.inputTensors.map((s) => values.get(s.id) as { t: tf.Tensor; mask: Mask });
+    const xs = known.map((k) => k.t);
+    const ms = known.map((k) => k.mask);
+    const x = xs.length === 1 ? xs[0] : xs;
+    const m = ms.length === 1 ? ms[0] : ms;
     const path = prefix + layer.name;
     let ys: tf.Tensor[];
+    let masks: Mask[];
     if (isModel(layer)) {
-      ys = runGraph(layer, xs, `${path}/`, options, record);
+      ({ outputs: ys, masks } = runGraph(layer, xs, ms, `${path}/`, options, record));
     } else {
-      const kwargs = { ...(node.callArgs ?? {}), training: options.training ?? false };
-      const y = layer.apply(xs.length === 1 ? xs[0] : xs, kwargs) as tf.Tensor | tf.Tensor[];
-      ys = Array.isArray(y) ? y : [y];
+      const kwargs: Record<string, unknown> = {
+        ...(node.callArgs ?? {}),
+        training: options.training ?? false,
+      };
+      if (kwargs.mask == null && ms.some((k) => k !== null)) kwargs.mask = m;
+      ys = toList(layer.apply(x, kwargs) as tf.Tensor | tf.Tensor[]) as tf.Tensor[];
+      masks = toList(layer.computeMask(x, m as tf.Tensor | tf.Tensor[]));
     }
     if (options.transform !== undefined) ys = options.transform(layer, path, ys);
     record.push({ layer, path, outputs: ys });
     node.outputTensors.forEach((s, i) => {
-      values.set(s.id, ys[i]);
+      values.set(s.id, { t: ys[i], mask: masks[i] ?? null });
     });
     if (layer === options.stopAfter) throw new Stop();
   }
-  return model.outputs.map((s) => values.get(s.id) as tf.Tensor);
+  const out = model.outputs.map((s) => values.get(s.id) as { t: tf.Tensor; mask: Mask });
+  return { outputs: out.map((o) => o.t), masks: out.map((o) => o.mask) };
 }
 
 /**
@@ -127,7 +148,7 @@ export function run(
 ): RunResult {
   const layers: LayerOutput[] = [];
   try {
-    return { outputs: runGraph(model, inputs, '', options, layers), layers };
+    return { outputs: runGraph(model, inputs, [], '', options, layers).outputs, layers };
   } catch (e) {
     if (e instanceof Stop) return { outputs: [], layers };
     throw e;
