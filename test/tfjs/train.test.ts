@@ -11,7 +11,7 @@ import { backend, randn } from './support.js';
 await backend();
 
 /** Fits and returns the loss of every epoch. */
-async function fit(
+async function train(
   model: tfl.LayersModel,
   x: tf.Tensor | tf.Tensor[],
   y: tf.Tensor,
@@ -52,11 +52,11 @@ describe('training', () => {
         ],
       });
     const model = build();
-    const losses = await fit(model, x, y, 30);
+    const losses = await train(model, x, y, 30);
     expect(losses[losses.length - 1]).toBeLessThan(0.2 * losses[0]);
     // Deterministic: the same model trains to the same losses.
     const again = build();
-    expect(await fit(again, x, y, 30)).toEqual(losses);
+    expect(await train(again, x, y, 30)).toEqual(losses);
     tf.dispose([x, v, y]);
     model.dispose();
     again.dispose();
@@ -92,9 +92,12 @@ describe('training', () => {
     const xs = randn([64, 6, 2], 3);
     const zs = randn([64, 3], 4);
     const y = tf.tidy(() =>
-      tf.add(tf.mul(tf.reshape(tf.sum(xs, [1, 2]), [-1, 1]), 0.2), tf.mul(tf.slice(zs, [0, 0], [-1, 1]), 0.5)),
+      tf.add(
+        tf.mul(tf.reshape(tf.sum(xs, [1, 2]), [-1, 1]), 0.2),
+        tf.mul(tf.slice(zs, [0, 0], [-1, 1]), 0.5),
+      ),
     );
-    const losses = await fit(model, [xs, zs], y, 25);
+    const losses = await train(model, [xs, zs], y, 25);
     expect(losses[losses.length - 1]).toBeLessThan(0.3 * losses[0]);
     tf.dispose([xs, zs, y]);
     model.dispose();
