@@ -288,8 +288,9 @@ export const schema = {
         'recommended (default): the document’s recipes; torch-default: PyTorch’s module defaults.',
     },
     rng: {
-      enum: ['philox'],
-      description: 'The random streams: philox (default, counter-based, any slice on its own).',
+      enum: ['philox', 'torch'],
+      description:
+        'The random streams: philox (default, counter-based, any slice on its own); torch (PyTorch’s CPU MT19937 stream from torch.manual_seed(seed), every parameter drawn in registration order).',
     },
     layers: { type: 'array', items: ref('layer'), 'x-expected': 'an array of layers' },
     overrides: {

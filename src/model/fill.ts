@@ -9,12 +9,13 @@
  */
 
 import type { FloatArray } from '../init/initializer.js';
-import { prepareSpec } from '../init/registry.js';
+import { type InitSpec, prepareSpec } from '../init/registry.js';
 import { deriveKey, fillUniform, log, type Seed } from '../random/index.js';
+import type { RandomSource } from '../random/source.js';
 import type { ParamInit } from '../recipes/types.js';
 import { rangeError, typeError } from '../tensor/errors.js';
 import { sizeOf } from '../tensor/shape.js';
-import type { DType } from '../tensor/tensor.js';
+import { allocate, type DType } from '../tensor/tensor.js';
 
 /**
  * A parameter's initialization as the plan resolves it: a {@link ParamInit} after
@@ -63,12 +64,16 @@ export interface RangeFiller {
  * const out = new Float64Array(2);
  * f.fill(out, 2); // elements 2 and 3: log U(1, 9), each in [0, log 9)
  */
-export function rangeFiller(init: PlannedInit, shape: readonly number[]): RangeFiller {
+export function rangeFiller(
+  init: PlannedInit,
+  shape: readonly number[],
+  source?: RandomSource,
+): RangeFiller {
   const fn = 'rangeFiller';
   const size = sizeOf(shape);
   switch (init.kind) {
     case 'strategy': {
-      const prepared = prepareSpec(init.spec, shape);
+      const prepared = prepareSpec(source ? onSource(init.spec, source) : init.spec, shape);
       return {
         size,
         fill(out, start) {
@@ -78,13 +83,31 @@ export function rangeFiller(init: PlannedInit, shape: readonly number[]): RangeF
     }
     case 'chrono': {
       checkTMax(fn, 'init.tMax', init.tMax);
+      const { sign, tMax } = init;
+      const chrono = (out: FloatArray) => {
+        for (let i = 0; i < out.length; i++) out[i] = sign * log(out[i]);
+      };
+      if (source) {
+        // A sequential source draws the whole vector once, in plan order; ranges are copied.
+        let whole: FloatArray | undefined;
+        return {
+          size,
+          fill(out, start) {
+            if (whole === undefined) {
+              whole = allocate(init.dtype, size);
+              source.uniform(whole, 1, tMax - 1, 0);
+              chrono(whole);
+            }
+            out.set(whole.subarray(start, start + out.length));
+          },
+        };
+      }
       const key = deriveKey(init.seed, init.stream);
-      const { sign } = init;
       return {
         size,
         fill(out, start) {
-          fillUniform(key, out, 1, init.tMax - 1, start);
-          for (let i = 0; i < out.length; i++) out[i] = sign * log(out[i]);
+          fillUniform(key, out, 1, tMax - 1, start);
+          chrono(out);
         },
       };
     }
@@ -101,7 +124,7 @@ export function rangeFiller(init: PlannedInit, shape: readonly number[]): RangeF
         return {
           begin,
           end: row * rowSize,
-          filler: rangeFiller(b.init, [b.rows, ...shape.slice(1)]),
+          filler: rangeFiller(b.init, [b.rows, ...shape.slice(1)], source),
         };
       });
       return {
@@ -117,6 +140,17 @@ export function rangeFiller(init: PlannedInit, shape: readonly number[]): RangeF
       };
     }
   }
+}
+
+/**
+ * A random strategy's spec drawing from a shared sequential source (`rng: 'torch'`: one
+ * PyTorch stream for the whole model, consumed in plan order) instead of its own
+ * (seed, stream). Deterministic strategies are unchanged.
+ */
+function onSource(spec: InitSpec, source: RandomSource): InitSpec {
+  if (spec.seed === undefined) return spec;
+  const { seed: _seed, stream: _stream, ...rest } = spec;
+  return { ...rest, rng: source };
 }
 
 /** Checks chrono's `tMax`: a finite number > 2, so that U(1, tMax − 1) is not empty. */

@@ -11,6 +11,8 @@
  */
 
 import { safetensorsHeader } from '../io/safetensors.js';
+import type { RandomSource } from '../random/source.js';
+import { torchSource } from '../random/torch/torch-source.js';
 import { BYTES_PER_ELEMENT, encode, type StorageDType } from '../tensor/dtype.js';
 import { checkInteger, oneOf, rangeError } from '../tensor/errors.js';
 import { MAX_ELEMENTS } from '../tensor/shape.js';
@@ -30,8 +32,17 @@ export const DEFAULT_CHUNK_ELEMENTS = 1 << 20;
  * const slice = new Float32Array(1000);
  * f.fill(slice, 5000); // elements 5000..5999 of the first parameter
  */
-export function parameterFiller(parameter: PlannedParameter): RangeFiller {
-  return rangeFiller(parameter.init, parameter.shape);
+export function parameterFiller(parameter: PlannedParameter, source?: RandomSource): RangeFiller {
+  return rangeFiller(parameter.init, parameter.shape, source);
+}
+
+/**
+ * The one sequential source a plan with `rng: 'torch'` draws every parameter from, in plan
+ * (PyTorch registration) order: `torch.manual_seed(seed)` then each parameter's init.
+ * `undefined` for counter-based plans, whose parameters each have their own stream.
+ */
+export function planSource(plan: ModelPlan): RandomSource | undefined {
+  return plan.rng === 'torch' ? torchSource(plan.seed) : undefined;
 }
 
 /** One materialized parameter: shaped for `encodeSafetensors(list, plan.metadata)`. */
@@ -43,9 +54,11 @@ export interface MaterializedParameter {
   readonly dtype: StorageDType;
 }
 
-/** Checks that a plan can be generated range by range (its rng is counter-based). @internal */
+/** Checks that the plan's rng is one materialization knows. @internal */
 export function checkStreamable(fn: string, plan: ModelPlan): void {
-  if (plan.rng !== 'philox') rangeError(fn, 'plan.rng', oneOf(['philox']), plan.rng);
+  if (plan.rng !== 'philox' && plan.rng !== 'torch') {
+    rangeError(fn, 'plan.rng', oneOf(['philox', 'torch']), plan.rng);
+  }
 }
 
 /**
@@ -69,9 +82,10 @@ export function materialize(plan: ModelPlan): MaterializedParameter[] {
       );
     }
   }
+  const source = planSource(plan);
   return plan.parameters.map((p) => {
     const data = allocate(plan.generation, p.elements);
-    parameterFiller(p).fill(data, 0);
+    parameterFiller(p, source).fill(data, 0);
     const tensor: Tensor = { shape: p.shape, dtype: plan.generation, data, warnings: p.warnings };
     return { name: p.name, tensor, dtype: p.dtype };
   });
@@ -93,12 +107,14 @@ export class DataWindows {
   private index = 0;
   private position = 0;
   private filler: RangeFiller | undefined;
+  private readonly source: RandomSource | undefined;
 
   constructor(
     private readonly plan: ModelPlan,
     readonly chunkElements: number,
   ) {
     this.buffer = allocate(plan.generation, chunkElements);
+    this.source = planSource(plan);
     this.size = BYTES_PER_ELEMENT[plan.dtype];
   }
 
@@ -116,7 +132,7 @@ export class DataWindows {
       const p = parameters[this.index];
       const take = Math.min(buffer.length - n, p.elements - this.position);
       if (take > 0) {
-        this.filler ??= parameterFiller(p);
+        this.filler ??= parameterFiller(p, this.source);
         this.filler.fill(buffer.subarray(n, n + take), this.position);
         n += take;
         this.position += take;

@@ -38,7 +38,7 @@ export const MODEL_FORMAT = 'weightinit.model/1';
  * its own) is the only one today; a sequential source (PyTorch's MT19937 in registration
  * order) would be planned the same way and materialized parameter after parameter.
  */
-export type ModelRng = 'philox';
+export type ModelRng = 'philox' | 'torch';
 
 /** An override of a model spec: a strategy name and its options (no seed, stream or dtype). */
 export interface OverrideSpec {
@@ -115,7 +115,7 @@ export interface ModelPlan {
 }
 
 const FN = 'plan';
-const RNGS: readonly ModelRng[] = ['philox'];
+const RNGS: readonly ModelRng[] = ['philox', 'torch'];
 /** Options the model sets on every parameter: an override may not give them. */
 const MODEL_KEYS = ['seed', 'stream', 'dtype', 'rng'];
 

@@ -237,8 +237,10 @@ describe('checkpointChunks', () => {
         'checkpointChunks: `options.chunkElements` must be an integer in [1, 2147483647], got 0',
       ),
     );
-    expect(() => checkpointChunks({ ...plan(), rng: 'torch' as never }).next()).toThrow(
-      new RangeError('checkpointChunks: `plan.rng` must be one of "philox", got "torch"'),
+    expect(() => checkpointChunks({ ...plan(), rng: 'mt19937' as never }).next()).toThrow(
+      new RangeError(
+        'checkpointChunks: `plan.rng` must be one of "philox", "torch", got "mt19937"',
+      ),
     );
   });
 

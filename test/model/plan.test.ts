@@ -205,8 +205,8 @@ describe('bad settings', () => {
     ],
     [
       'rng',
-      { ...settings, rng: 'torch' },
-      'RangeError: plan: `rng` must be one of "philox", got "torch"',
+      { ...settings, rng: 'mt19937' },
+      'RangeError: plan: `rng` must be one of "philox", "torch", got "mt19937"',
     ],
     [
       'overrides',

@@ -172,8 +172,8 @@ describe('bad specs: the JSON path and what was expected', () => {
     ],
     [
       'rng',
-      { ...spec, rng: 'torch' },
-      'RangeError: plan: `rng` must be one of "philox", got "torch"',
+      { ...spec, rng: 'mt19937' },
+      'RangeError: plan: `rng` must be one of "philox", "torch", got "mt19937"',
     ],
     [
       'layers not an array',
