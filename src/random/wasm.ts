@@ -1,20 +1,29 @@
 /**
- * WebAssembly SIMD kernels of the samplers: Philox4x32-10 on four blocks per vector, and the
- * uniform and ziggurat fast paths, assembled here from readable instructions (the assembler is
- * `tensor/wasm-assembler.ts`; no build step, no binary blob), compiled synchronously once.
+ * WebAssembly SIMD kernels of the samplers, assembled here from readable instructions (the
+ * assembler is `tensor/wasm-assembler.ts`; no build step, no binary blob) into two modules of
+ * under 4 KiB each (compiled synchronously, once) that share one memory:
+ * - the fast paths: Philox4x32-10 on 4 blocks per vector (8 per iteration), and the uniform and
+ *   ziggurat samplers reading its words, writing a chunk of outputs;
+ * - the slow path of the ziggurat: the draws the fast path rejected continue on their private
+ *   streams (Philox blocks computed 8 at a time), through the wedge test (with a port of the
+ *   deterministic `exp`) and the truncation's redraws. A draw that needs the tail (`log`) or
+ *   more than its first private block is left to JavaScript, which redoes it from the start.
  *
  * They compute exactly the bits of the JavaScript samplers (which stay the fallback where
  * WebAssembly SIMD is unavailable): Philox is exact integer arithmetic (`i64x2.extmul` gives the
- * 64-bit products); the samplers use only `f64x2` add, multiply and compares in the order the
- * JavaScript writes them, and `f32x4.demote_f64x2_zero`, which rounds to nearest-even like
- * `Math.fround`. Tests check both paths against each other and against the golden vectors.
+ * 64-bit products); the samplers use only IEEE-754 add, subtract, multiply, divide and compares
+ * in the order the JavaScript writes them, and `f32.demote_f64`, which rounds to nearest-even
+ * like `Math.fround`. Tests check both paths against each other and against the golden vectors.
  *
- * Memory (imported as `env.memory`, 2 pages, byte offsets):
- * - ZT32 (0): 256 × (ZIG_W32[t], ZIG_TH[t]); ZT64 (4096): 256 × (ZIG_W64[t], ZIG_TH[t]).
- * - SCR (8192): the Philox words of up to {@link GB} blocks.
- * - OUT (16384): a chunk of up to {@link CHUNK} outputs (float32, float64 or words).
- * - REJ: up to CHUNK entries (k: i32, t: i32, x: f64) of the ziggurat draws the fast path
- *   rejected (element k of the chunk, its byte t and value x), finished in JavaScript.
+ * Memory (imported as `env.memory`, byte offsets):
+ * - ZT32 (0): 256 × (ZIG_W32[t], ZIG_TH[t]); ZT64 (4096): 256 × (ZIG_W64[t], ZIG_TH[t]);
+ *   ZF (8192): ZIG_F[0 … 128].
+ * - SCR: the Philox words of up to {@link GB} blocks; XS: 32 bytes of spill.
+ * - OUT: a chunk of up to {@link CHUNK} outputs (float32, float64 or words), starting between
+ *   OUT and OUT + 4 KiB (see {@link OUT}).
+ * - REJ: up to CHUNK entries (k: i32, t: i32, x: f64), the draws the fast path rejected
+ *   (output k of the chunk, byte t and value x of its first attempt).
+ * - CTR, PRIV: the private-stream counters of the rejected draws, and their first blocks.
  *
  * @internal
  */
@@ -25,9 +34,23 @@ import {
   brIf,
   call,
   compileModule,
+  ELSE,
   END,
+  F32_DEMOTE_F64,
   F32X4_DEMOTE_F64X2_ZERO,
   F64,
+  F64_ABS,
+  F64_ADD,
+  F64_CONVERT_I32_S,
+  F64_CONVERT_I32_U,
+  F64_DIV,
+  F64_GE,
+  F64_GT,
+  F64_LE,
+  F64_LT,
+  F64_MUL,
+  F64_REINTERPRET_I64,
+  F64_SUB,
   F64X2_ABS,
   F64X2_ADD,
   F64X2_CONVERT_LOW_I32X4_S,
@@ -38,37 +61,51 @@ import {
   F64X2_MUL,
   F64X2_SPLAT,
   Fn,
+  f32Store,
   f64,
+  f64Load,
   f64Store,
-  f64x2Lane,
   I32,
   I32_ADD,
   I32_AND,
   I32_EQ,
   I32_EQZ,
   I32_GE_U,
+  I32_GT_U,
   I32_LT_U,
+  I32_MUL,
   I32_SHL,
   I32_SHR_U,
   I32_SUB,
+  I32_TRUNC_F64_S,
+  I32_WRAP_I64,
   I32X4_ADD,
   I32X4_BITMASK,
   I32X4_LT_U,
-  I32X4_SHL,
   I32X4_SHR_U,
   I32X4_SPLAT,
   I32X4_SUB,
+  I64,
+  I64_ADD,
+  I64_EXTEND_I32_U,
+  I64_OR,
+  I64_REINTERPRET_F64,
+  I64_SHL,
+  I64_SHR_U,
   I64X2_BITMASK,
   I64X2_EXTMUL_HIGH_U,
   I64X2_EXTMUL_LOW_U,
   IF,
   i32,
+  i32Load,
+  i32Load8U,
   i32Store,
   i32x4,
-  i32x4Lane,
+  i64,
   LOOP,
   moduleBytes,
   type Part,
+  RETURN,
   SELECT,
   shuffle32,
   shuffle64,
@@ -82,19 +119,31 @@ import {
 } from '../tensor/wasm-assembler.js';
 import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from './philox.js';
 import { ZIG_TH, ZIG_W32, ZIG_W64 } from './ziggurat-fast.js';
+import { ZIG_F } from './ziggurat-tables.js';
 
 const ZT32 = 0;
 const ZT64 = 4096;
-const SCR = 8192;
+const ZF = 8192;
+const SCR = 10240;
 /** Blocks of Philox words generated per batch (1 KiB, stays in L1 while converted). */
 const GB = 64;
-const OUT = 16384;
+const XS = SCR + 16 * GB;
+/**
+ * The outputs of a chunk start between OUT and OUT + 4 KiB, at the offset modulo 4 KiB of their
+ * destination plus 2 KiB, assuming a page-aligned destination buffer (large typed arrays are):
+ * copying between addresses equal modulo 4 KiB is several times slower (4K aliasing).
+ */
+const OUT = 16384 + 2048;
 /** Elements per chunk (per call of a sampler kernel). */
 export const CHUNK = 4096;
-const REJ = OUT + 8 * CHUNK;
-const PAGES = 2;
+const REJ = OUT + 4096 + 8 * CHUNK;
+const CTR = REJ + 16 * CHUNK;
+const PRIV = CTR + 8 * CHUNK;
+const PAGES = Math.ceil((PRIV + 16 * CHUNK) / 65536);
 /** Groups of four blocks per iteration of the Philox kernel (instruction-level parallelism). */
 const G = 2;
+/** Rounds per iteration of the round loop (a divisor of 10). */
+const UNROLL = 2;
 /** Blocks per kernel call must be a multiple of this. */
 const BLOCK_QUANTUM = 4 * G;
 
@@ -102,14 +151,15 @@ const BLOCK_QUANTUM = 4 * G;
 // Philox4x32-10, 4·G blocks per iteration.
 
 /**
- * `bits(k0, k1, lo, hi, c2, c3, n, dst)`: Philox4x32-10 of the n counters (b mod 2³², ⌊b/2³²⌋,
- * c2, c3), b = hi·2³² + lo + j, j < n (a multiple of 4·G), each block's 4 words at dst + 16j.
- * Lane l of vector x_g,w holds word w of block 4g + l; a round is
- * (hi₀, lo₀) = M0·x₀, (hi₁, lo₁) = M1·x₂, x ← (hi₁ ⊕ x₁ ⊕ ka, lo₁, hi₀ ⊕ x₃ ⊕ kb, lo₀), the
- * 64-bit products from `i64x2.extmul_{low,high}_i32x4_u` split by shuffles.
+ * `bits(k0, k1, lo, hi, c2, c3, n, dst, list)`: Philox4x32-10 of n counters (n a multiple of
+ * 4·G), each block's 4 words at dst + 16j. With list = 0 the counters are (b mod 2³², ⌊b/2³²⌋,
+ * c2, c3), b = hi·2³² + lo + j; otherwise block j's first two counter words are read from
+ * list + 32⌊j/4⌋ + 4(j mod 4) and that + 16. Lane l of vector x_g,w holds word w of block 4g + l;
+ * a round is (hi₀, lo₀) = M0·x₀, (hi₁, lo₁) = M1·x₂, x ← (hi₁ ⊕ x₁ ⊕ ka, lo₁, hi₀ ⊕ x₃ ⊕ kb, lo₀),
+ * the 64-bit products from `i64x2.extmul_{low,high}_i32x4_u` split by shuffles.
  */
 function bitsFunction(): Fn {
-  const f = new Fn('bits', ['k0', 'k1', 'lo', 'hi', 'c2', 'c3', 'n', 'dst']);
+  const f = new Fn('bits', ['k0', 'k1', 'lo', 'hi', 'c2', 'c3', 'n', 'dst', 'list']);
   f.local(I32, 'end', 'r');
   f.local(V128, 'c0v', 'c1v', 'c2v', 'c3v', 'm0', 'm1', 'w0', 'w1', 'four', 'ka', 'kb', 'next');
   const x = (g: number, w: number) => `x${g}${w}`;
@@ -132,32 +182,40 @@ function bitsFunction(): Fn {
   f.set('end', 'dst', 'n', i32(4), I32_SHL, I32_ADD);
   f.emit(BLOCK, 'dst', 'end', I32_GE_U, brIf(0), LOOP);
   for (let g = 0; g < G; g++) {
+    f.emit('list', IF);
+    f.set(x(g, 0), 'list', V_LOAD());
+    f.set(x(g, 1), 'list', V_LOAD(16));
+    f.set('list', 'list', i32(32), I32_ADD);
+    f.emit(ELSE);
     f.set(x(g, 0), 'c0v');
     f.set(x(g, 1), 'c1v');
-    f.set(x(g, 2), 'c2v');
-    f.set(x(g, 3), 'c3v');
     f.set('next', 'c0v', 'four', I32X4_ADD);
     f.set('c1v', 'c1v', 'next', 'c0v', I32X4_LT_U, I32X4_SUB);
     f.set('c0v', 'next');
+    f.emit(END);
+    f.set(x(g, 2), 'c2v');
+    f.set(x(g, 3), 'c3v');
   }
   f.set('ka', 'k0', I32X4_SPLAT);
   f.set('kb', 'k1', I32X4_SPLAT);
-  f.set('r', i32(10));
+  f.set('r', i32(10 / UNROLL));
   f.emit(LOOP);
-  for (let g = 0; g < G; g++) {
-    f.set(t(g, 0), x(g, 0), 'm0', I64X2_EXTMUL_LOW_U);
-    f.set(t(g, 1), x(g, 0), 'm0', I64X2_EXTMUL_HIGH_U);
-    f.set(t(g, 2), x(g, 2), 'm1', I64X2_EXTMUL_LOW_U);
-    f.set(t(g, 3), x(g, 2), 'm1', I64X2_EXTMUL_HIGH_U);
+  for (let u = 0; u < UNROLL; u++) {
+    for (let g = 0; g < G; g++) {
+      f.set(t(g, 0), x(g, 0), 'm0', I64X2_EXTMUL_LOW_U);
+      f.set(t(g, 1), x(g, 0), 'm0', I64X2_EXTMUL_HIGH_U);
+      f.set(t(g, 2), x(g, 2), 'm1', I64X2_EXTMUL_LOW_U);
+      f.set(t(g, 3), x(g, 2), 'm1', I64X2_EXTMUL_HIGH_U);
+    }
+    for (let g = 0; g < G; g++) {
+      f.set(x(g, 0), t(g, 2), t(g, 3), HI, x(g, 1), V_XOR, 'ka', V_XOR);
+      f.set(x(g, 1), t(g, 2), t(g, 3), LO);
+      f.set(x(g, 2), t(g, 0), t(g, 1), HI, x(g, 3), V_XOR, 'kb', V_XOR);
+      f.set(x(g, 3), t(g, 0), t(g, 1), LO);
+    }
+    f.set('ka', 'ka', 'w0', I32X4_ADD);
+    f.set('kb', 'kb', 'w1', I32X4_ADD);
   }
-  for (let g = 0; g < G; g++) {
-    f.set(x(g, 0), t(g, 2), t(g, 3), HI, x(g, 1), V_XOR, 'ka', V_XOR);
-    f.set(x(g, 1), t(g, 2), t(g, 3), LO);
-    f.set(x(g, 2), t(g, 0), t(g, 1), HI, x(g, 3), V_XOR, 'kb', V_XOR);
-    f.set(x(g, 3), t(g, 0), t(g, 1), LO);
-  }
-  f.set('ka', 'ka', 'w0', I32X4_ADD);
-  f.set('kb', 'kb', 'w1', I32X4_ADD);
   f.tee('r', 'r', i32(1), I32_SUB);
   f.emit(brIf(0), END);
   // Transpose: block 4g + l is (x_g0[l], x_g1[l], x_g2[l], x_g3[l]).
@@ -178,12 +236,13 @@ function bitsFunction(): Fn {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Samplers: batches of GB blocks from `bits` into SCR, converted into OUT.
+// Fast paths: batches of GB blocks from `bits` into SCR, converted into the chunk's outputs.
 
 /**
- * A sampler `name(k0, k1, lo, hi, n, ...extra) → cnt` over n blocks (a multiple of 4·G) from
- * block hi·2³² + lo: `setup` runs once, `convert` once per 16 bytes of words at `p` (writing 16
- * bytes of outputs at `o`, and counting rejections in the local `cnt`, 0 at the start).
+ * A sampler `name(k0, k1, lo, hi, n, dst, ...extra) → cnt` over n blocks (a multiple of 4·G)
+ * from block hi·2³² + lo, its outputs from dst: `setup` runs once, `convert` once per 16 bytes
+ * of words at `p` (writing 16 bytes of outputs at `o`, and counting rejections in the local
+ * `cnt`, 0 at the start).
  */
 function sampler(
   name: string,
@@ -191,15 +250,15 @@ function sampler(
   setup: (f: Fn) => void,
   convert: (f: Fn) => void,
 ): Fn {
-  const params = ['k0', 'k1', 'lo', 'hi', 'n', ...extra];
-  const types = [I32, I32, I32, I32, I32, ...extra.map(() => F64)];
+  const params = ['k0', 'k1', 'lo', 'hi', 'n', 'dst', ...extra];
+  const types = [I32, I32, I32, I32, I32, I32, ...extra.map((e) => (e === 'bounded' ? I32 : F64))];
   const f = new Fn(name, params, types, [I32]);
   f.local(I32, 'o', 'p', 'nb', 'end', 'cnt');
   setup(f);
-  f.set('o', i32(OUT));
+  f.set('o', 'dst');
   f.emit(BLOCK, LOOP, 'n', I32_EQZ, brIf(1));
   f.set('nb', 'n', i32(GB), 'n', i32(GB), I32_LT_U, SELECT);
-  f.emit('k0', 'k1', 'lo', 'hi', i32(0), i32(0), 'nb', i32(SCR), call(0));
+  f.emit('k0', 'k1', 'lo', 'hi', i32(0), i32(0), 'nb', i32(SCR), i32(0), call(0));
   f.set('lo', 'lo', 'nb', I32_ADD);
   f.set('hi', 'hi', 'lo', 'nb', I32_LT_U, I32_ADD);
   f.set('n', 'n', 'nb', I32_SUB);
@@ -222,36 +281,33 @@ function splats(f: Fn, ...names: string[]): void {
   }
 }
 
-/** `mean + std·x` (as f64x2: std·x, then + mean, the JavaScript's order). */
-const affine = (x: Part): Part[] => ['stdv', x, F64X2_MUL, 'meanv', F64X2_ADD];
+/** low + ds·m for the integers m in the low two i32 lanes of `m` (as f64x2). */
+const scaled = (...m: Part[]): Part[] => [
+  'lowv',
+  'dsv',
+  ...m,
+  F64X2_CONVERT_LOW_I32X4_S,
+  F64X2_MUL,
+  F64X2_ADD,
+];
 
 /**
- * `uniform32(k0, k1, lo, hi, n, low, d, t)`: float32 element 4b + l of word l of block b:
- * v = low + d·((w ≫ 8)·2⁻²⁴) in float64, `low` where v ≥ t, rounded to float32.
+ * `uniform32(k0, k1, lo, hi, n, dst, low, ds, t)`: float32 element 4b + l of word l (w) of
+ * block b: v = low + ds·(w ≫ 8) in float64 (ds = (high − low)·2⁻²⁴, exact, so v is the
+ * JavaScript's low + d·((w ≫ 8)·2⁻²⁴)), `low` where v ≥ t, rounded to float32.
  */
 function uniform32Function(): Fn {
   return sampler(
     'uniform32',
-    ['low', 'd', 't'],
+    ['low', 'ds', 't'],
     (f) => {
-      splats(f, 'low', 'd', 't');
-      f.local(V128, 's', 'm', 'v0', 'v1');
-      f.set('s', f64(2 ** -24), F64X2_SPLAT);
+      splats(f, 'low', 'ds', 't');
+      f.local(V128, 'm', 'v0', 'v1');
     },
     (f) => {
       f.set('m', 'p', V_LOAD(), i32(8), I32X4_SHR_U);
-      const value = (m: Part[]) => [
-        'lowv',
-        'dv',
-        ...m,
-        F64X2_CONVERT_LOW_I32X4_S,
-        's',
-        F64X2_MUL,
-        F64X2_MUL,
-        F64X2_ADD,
-      ];
-      f.set('v0', ...value(['m']));
-      f.set('v1', ...value(['m', 'm', shuffle32(2, 3, 2, 3)]));
+      f.set('v0', ...scaled('m'));
+      f.set('v1', ...scaled('m', 'm', shuffle32(2, 3, 2, 3)));
       f.set('v0', 'lowv', 'v0', 'v0', 'tv', F64X2_GE, V_BITSELECT);
       f.set('v1', 'lowv', 'v1', 'v1', 'tv', F64X2_GE, V_BITSELECT);
       f.emit('o', 'v0', F32X4_DEMOTE_F64X2_ZERO, 'v1', F32X4_DEMOTE_F64X2_ZERO);
@@ -261,18 +317,18 @@ function uniform32Function(): Fn {
 }
 
 /**
- * `uniform64(k0, k1, lo, hi, n, low, d, high)`: float64 elements 2b, 2b + 1 of words (0, 1) and
- * (2, 3) of block b: v = low + d·(((w₀ ≫ 5)·2²⁶ + (w₁ ≫ 6))·2⁻⁵³), `low` where v ≥ high.
+ * `uniform64(k0, k1, lo, hi, n, dst, low, ds, high)`: float64 elements 2b, 2b + 1 of words
+ * (0, 1) and (2, 3) of block b: v = low + ds·((w₀ ≫ 5)·2²⁶ + (w₁ ≫ 6)) (ds = (high − low)·2⁻⁵³,
+ * exact), `low` where v ≥ high.
  */
 function uniform64Function(): Fn {
   return sampler(
     'uniform64',
-    ['low', 'd', 'high'],
+    ['low', 'ds', 'high'],
     (f) => {
-      splats(f, 'low', 'd', 'high');
-      f.local(V128, 's26', 's53', 'a', 'v');
+      splats(f, 'low', 'ds', 'high');
+      f.local(V128, 's26', 'a', 'v');
       f.set('s26', f64(2 ** 26), F64X2_SPLAT);
-      f.set('s53', f64(2 ** -53), F64X2_SPLAT);
     },
     (f) => {
       // a = (w₀ ≫ 5, w₂ ≫ 5, w₁ ≫ 6, w₃ ≫ 6)
@@ -280,40 +336,36 @@ function uniform64Function(): Fn {
       f.set('a', 'a', shuffle32(0, 2, 5, 7));
       f.set('v', 'a', F64X2_CONVERT_LOW_I32X4_S, 's26', F64X2_MUL);
       f.set('v', 'v', 'a', 'a', shuffle32(2, 3, 2, 3), F64X2_CONVERT_LOW_I32X4_S, F64X2_ADD);
-      f.set('v', 'lowv', 'dv', 'v', 's53', F64X2_MUL, F64X2_MUL, F64X2_ADD);
+      f.set('v', 'lowv', 'dsv', 'v', F64X2_MUL, F64X2_ADD);
       f.emit('o', 'lowv', 'v', 'v', 'highv', F64X2_GE, V_BITSELECT, V_STORE());
     },
   );
 }
 
 /**
- * `zig32` / `zig64(k0, k1, lo, hi, n, mean, std, a, b, tLo, tHi, lo32, hi32)` → rejections:
- * the ziggurat fast path of the normal and truncated-normal samplers. Per element: byte t and
- * x = m·W[t] (m = w ≫ 8, or (w₀ ≫ 8)·2²⁹ + (w₁ ≫ 3) for float64); output v = mean + std·x,
- * lo32 where v < tLo, else hi32 where v > tHi; accepted if |x| < TH[t] and a ≤ x ≤ b, else
- * appended to REJ (the output is then rewritten by the caller).
+ * `zig32` / `zig64(k0, k1, lo, hi, n, dst, bounded, mean, std, a, b, tLo, tHi, lo32, hi32)` →
+ * rejections: the ziggurat fast path of the normal and truncated-normal samplers. Per element:
+ * byte t and x = m·W[t] (m = w ≫ 8, or (w₀ ≫ 8)·2²⁹ + (w₁ ≫ 3) for float64); output
+ * v = mean + std·x and, if `bounded`, lo32 where v < tLo, else hi32 where v > tHi; accepted if
+ * |x| < TH[t] (and a ≤ x ≤ b if bounded), else appended to REJ.
  */
 function zigFunction(wide: boolean): Fn {
   const lanes = wide ? 2 : 4;
+  const halves = wide ? 1 : 2;
   return sampler(
     wide ? 'zig64' : 'zig32',
-    ['mean', 'std', 'a', 'b', 'tLo', 'tHi', 'lo32', 'hi32'],
+    ['bounded', 'mean', 'std', 'a', 'b', 'tLo', 'tHi', 'lo32', 'hi32'],
     (f) => {
       splats(f, 'mean', 'std', 'a', 'b', 'tLo', 'tHi', 'lo32', 'hi32');
-      f.local(V128, 'w', 'm', 'off', 'e0', 'e1', 'e2', 'e3', 'x0', 'x1', 'v0', 'v1', 'ok0', 'ok1');
-      f.local(V128, 'byte', 's29');
-      f.local(I32, 'bits', 'q');
-      f.set('byte', i32x4(255, 255, 255, 255));
+      f.local(V128, 'w', 'm', 'e0', 'e1', 'e2', 'e3', 'x0', 'x1', 'v0', 'v1', 'ok0', 'ok1', 's29');
+      f.local(I32, 'bits', 'q', 'j');
       f.set('s29', f64(2 ** 29), F64X2_SPLAT);
     },
     (f) => {
       f.set('w', 'p', V_LOAD());
-      // Table entries (W[t], TH[t]) of each element's byte t, 16 bytes apart.
-      f.set('off', 'w', 'byte', V_AND, i32(4), I32X4_SHL);
-      const table = wide ? ZT64 : ZT32;
-      const laneOfElement = (j: number) => (wide ? 2 * j : j);
+      // Table entries (W[t], TH[t]) of each element's byte t (its first word's low byte).
       for (let j = 0; j < lanes; j++) {
-        f.set(`e${j}`, 'off', i32x4Lane(laneOfElement(j)), V_LOAD(table));
+        f.set(`e${j}`, 'p', i32Load8U((16 / lanes) * j), i32(4), I32_SHL, V_LOAD(wide ? ZT64 : 0));
       }
       if (wide) {
         // m = (w₀ ≫ 8)·2²⁹ + (w₁ ≫ 3) for the two elements (w₀, w₁), (w₂, w₃)
@@ -327,18 +379,21 @@ function zigFunction(wide: boolean): Fn {
         f.set('x1', 'm', 'm', shuffle32(2, 3, 2, 3), F64X2_CONVERT_LOW_I32X4_S);
         f.set('x1', 'x1', 'e2', 'e3', shuffle64(0, 2), F64X2_MUL);
       }
-      const halves = wide ? 1 : 2;
+      for (let h = 0; h < halves; h++) {
+        const th = [`e${2 * h}`, `e${2 * h + 1}`, shuffle64(1, 3)];
+        f.set(`ok${h}`, `x${h}`, F64X2_ABS, ...th, F64X2_LT);
+        f.set(`v${h}`, 'stdv', `x${h}`, F64X2_MUL, 'meanv', F64X2_ADD);
+      }
+      f.emit('bounded', IF);
       for (let h = 0; h < halves; h++) {
         const [x, v, ok] = [`x${h}`, `v${h}`, `ok${h}`];
-        const th = [`e${2 * h}`, `e${2 * h + 1}`, shuffle64(1, 3)];
-        f.set(ok, x, F64X2_ABS, ...th, F64X2_LT, x, 'av', F64X2_GE, V_AND, x, 'bv', F64X2_LE);
-        f.set(ok, ok, V_AND);
-        f.set(v, ...affine(x));
+        f.set(ok, ok, x, 'av', F64X2_GE, V_AND, x, 'bv', F64X2_LE, V_AND);
         // lo32 where v < tLo, else hi32 where v > tHi (masks from the unclamped v).
         f.set('m', v, 'tLov', F64X2_LT);
         f.set(v, 'hi32v', v, v, 'tHiv', F64X2_GT, V_BITSELECT);
         f.set(v, 'lo32v', v, 'm', V_BITSELECT);
       }
+      f.emit(END);
       if (wide) {
         f.emit('o', 'v0', V_STORE());
         f.set('bits', 'ok0', I64X2_BITMASK);
@@ -347,25 +402,25 @@ function zigFunction(wide: boolean): Fn {
         f.emit(shuffle32(0, 1, 4, 5), V_STORE());
         f.set('bits', 'ok0', 'ok1', shuffle32(0, 2, 4, 6), I32X4_BITMASK);
       }
-      // Rejections: (k, t, x) of each element whose bit is clear.
+      // Rejections: (k, t, x) of each element j whose bit is clear.
       f.emit('bits', i32((1 << lanes) - 1), I32_EQ, I32_EQZ, IF);
-      for (let j = 0; j < lanes; j++) {
-        f.emit('bits', i32(1 << j), I32_AND, I32_EQZ, IF);
-        f.set('q', 'cnt', i32(4), I32_SHL, i32(REJ), I32_ADD);
-        const k = ['o', i32(OUT), I32_SUB, i32(wide ? 3 : 2), I32_SHR_U, i32(j), I32_ADD];
-        f.emit('q', ...k, i32Store());
-        f.emit('q', 'w', i32x4Lane(laneOfElement(j)), i32(255), I32_AND, i32Store(4));
-        f.emit('q', `x${j >> 1}`, f64x2Lane(j & 1), f64Store(8));
-        f.set('cnt', 'cnt', i32(1), I32_ADD);
-        f.emit(END);
-      }
+      f.emit(i32(XS), 'x0', V_STORE(), i32(XS), 'x1', V_STORE(16));
+      f.set('j', i32(0));
+      f.emit(LOOP, 'bits', 'j', I32_SHR_U, i32(1), I32_AND, I32_EQZ, IF);
+      f.set('q', 'cnt', i32(4), I32_SHL, i32(REJ), I32_ADD);
+      f.emit('q', 'o', 'dst', I32_SUB, i32(wide ? 3 : 2), I32_SHR_U, 'j', I32_ADD, i32Store());
+      f.emit('q', 'p', 'j', i32(16 / lanes), I32_MUL, I32_ADD, i32Load8U(), i32Store(4));
+      f.emit('q', 'j', i32(3), I32_SHL, f64Load(XS), f64Store(8));
+      f.set('cnt', 'cnt', i32(1), I32_ADD);
       f.emit(END);
+      f.set('j', 'j', i32(1), I32_ADD);
+      f.emit('j', i32(lanes), I32_LT_U, brIf(0), END, END);
     },
   );
 }
 
-/** The module's bytes: imports `env.memory`; exports bits, uniform32/64, zig32/64. */
-export function randomModuleBytes(): Uint8Array {
+/** The fast-path module's bytes: imports `env.memory`; exports bits, uniform32/64, zig32/64. */
+export function fastModuleBytes(): Uint8Array {
   return moduleBytes(
     [
       bitsFunction(),
@@ -379,7 +434,196 @@ export function randomModuleBytes(): Uint8Array {
 }
 
 // ---------------------------------------------------------------------------------------------
-// The instance and the chunked drivers.
+// The slow path of the ziggurat.
+
+// fdlibm e_exp.c constants (as in detmath.ts).
+const LN2_HI = 0.6931471803691238; // 3fe62e42 fee00000
+const LN2_LO = 1.9082149292705877e-10; // 3dea39ef 35793c76
+const INVLN2 = Math.LOG2E; // 3ff71547 652b82fe
+const P = [
+  0.16666666666666602, -0.0027777777777015593, 0.00006613756321437934, -0.0000016533902205465252,
+  4.1381367970572385e-8,
+];
+
+/**
+ * `exp(z)` for −709 < z ≤ 0: the steps of detmath's `exp` (fdlibm `__ieee754_exp`) for that
+ * range, operation for operation, so the same bits.
+ */
+function expFunction(): Fn {
+  const f = new Fn('exp', ['z'], [F64], [F64]);
+  f.local(I32, 'hx', 'k');
+  f.local(F64, 'hi', 'lo', 'x', 't', 'c');
+  f.set(
+    'hx',
+    'z',
+    I64_REINTERPRET_F64,
+    i64(32n),
+    I64_SHR_U,
+    I32_WRAP_I64,
+    i32(0x7fffffff),
+    I32_AND,
+  );
+  f.set('x', 'z');
+  f.emit('hx', i32(0x3fd62e42), I32_GT_U, IF); // |z| > ln2/2: z = k·ln2 + (hi − lo)
+  f.emit('hx', i32(0x3ff0a2b2), I32_LT_U, IF); // and |z| < 1.5·ln2 (z < 0): k = −1
+  f.set('hi', 'z', f64(LN2_HI), F64_ADD);
+  f.set('lo', f64(-LN2_LO));
+  f.set('k', i32(-1));
+  f.emit(ELSE);
+  f.set('k', f64(INVLN2), 'z', F64_MUL, f64(-0.5), F64_ADD, I32_TRUNC_F64_S);
+  f.set('hi', 'z', 'k', F64_CONVERT_I32_S, f64(LN2_HI), F64_MUL, F64_SUB);
+  f.set('lo', 'k', F64_CONVERT_I32_S, f64(LN2_LO), F64_MUL);
+  f.emit(END);
+  f.set('x', 'hi', 'lo', F64_SUB);
+  f.emit(ELSE, 'hx', i32(0x3e300000), I32_LT_U, IF, f64(1), 'z', F64_ADD, RETURN, END, END);
+  f.set('t', 'x', 'x', F64_MUL);
+  // c = x − t·(P1 + t·(P2 + t·(P3 + t·(P4 + t·P5))))
+  f.emit('x', 't', f64(P[0]), 't', f64(P[1]), 't', f64(P[2]), 't', f64(P[3]), 't', f64(P[4]));
+  f.set(
+    'c',
+    F64_MUL,
+    F64_ADD,
+    F64_MUL,
+    F64_ADD,
+    F64_MUL,
+    F64_ADD,
+    F64_MUL,
+    F64_ADD,
+    F64_MUL,
+    F64_SUB,
+  );
+  f.emit('k', I32_EQZ, IF); // 1 − ((x·c)/(c − 2) − x)
+  f.emit(f64(1), 'x', 'c', F64_MUL, 'c', f64(2), F64_SUB, F64_DIV, 'x', F64_SUB, F64_SUB, RETURN);
+  f.emit(END); // (1 − ((lo − (x·c)/(2 − c)) − hi))·2ᵏ
+  f.emit(f64(1), 'lo', 'x', 'c', F64_MUL, f64(2), 'c', F64_SUB, F64_DIV, F64_SUB, 'hi', F64_SUB);
+  f.emit(F64_SUB, 'k', i32(1023), I32_ADD, I64_EXTEND_I32_U, i64(52n), I64_SHL);
+  f.emit(F64_REINTERPRET_I64, F64_MUL);
+  return f;
+}
+
+/**
+ * `finish32` / `finish64(k0, k1, n, elo, ehi, dst, mean, std, a, b, tLo, tHi, lo32, hi32)` →
+ * the number of entries left: completes the n rejected draws of REJ (the chunk's output k is
+ * element e = ehi·2³² + elo + k) as the JavaScript does (`zigFinish`, then redraws while
+ * x ∉ [a, b]), reading element e's private block 0 (counter (e mod 2³², ⌊e/2³²⌋, 0, 1)); writes
+ * mean + std·x (lo32 where < tLo, else hi32 where > tHi) to output k. A draw that reaches the
+ * tail (layer 0) or needs more words is moved to the front of REJ, for JavaScript to redo.
+ */
+function finishFunction(wide: boolean): Fn {
+  const params = ['k0', 'k1', 'n', 'elo', 'ehi', 'dst'];
+  const fparams = ['mean', 'std', 'a', 'b', 'tLo', 'tHi', 'lo32', 'hi32'];
+  const types = [...params.map(() => I32), ...fparams.map(() => F64)];
+  const f = new Fn(wide ? 'finish64' : 'finish32', [...params, ...fparams], types, [I32]);
+  f.local(I32, 'j', 'left', 'q', 'k', 't', 'i', 'wp', 'c', 'w');
+  f.local(I64, 'e0', 'e');
+  f.local(F64, 'x', 'y');
+  const table = wide ? ZT64 : ZT32;
+  const wpd = wide ? 2 : 1; // words per draw
+  // Counters (e mod 2³², ⌊e/2³²⌋) of each entry, four entries per 32 bytes of CTR.
+  f.set('e0', 'ehi', I64_EXTEND_I32_U, i64(32n), I64_SHL, 'elo', I64_EXTEND_I32_U, I64_OR);
+  f.emit(BLOCK, LOOP, 'j', 'n', I32_GE_U, brIf(1));
+  f.set('c', 'j', i32(2), I32_SHR_U, i32(5), I32_SHL, 'j', i32(3), I32_AND, i32(2), I32_SHL);
+  f.set('c', 'c', I32_ADD);
+  f.set('e', 'e0', 'j', i32(4), I32_SHL, i32Load(REJ), I64_EXTEND_I32_U, I64_ADD);
+  f.emit('c', 'e', I32_WRAP_I64, i32Store(CTR));
+  f.emit('c', 'e', i64(32n), I64_SHR_U, I32_WRAP_I64, i32Store(CTR + 16));
+  f.set('j', 'j', i32(1), I32_ADD);
+  f.emit(br(0), END, END);
+  // Their first private blocks, counters (e mod 2³², ⌊e/2³²⌋, 0, 1).
+  f.emit('k0', 'k1', i32(0), i32(0), i32(0), i32(1), 'n', i32(7), I32_ADD, i32(-8), I32_AND);
+  f.emit(i32(PRIV), i32(CTR), call(0));
+  f.set('j', i32(0));
+  f.emit(BLOCK, LOOP, 'j', 'n', I32_GE_U, brIf(1)); // over entries
+  f.set('q', 'j', i32(4), I32_SHL, i32(REJ), I32_ADD);
+  f.set('k', 'q', i32Load());
+  f.set('t', 'q', i32Load(4));
+  f.set('x', 'q', f64Load(8));
+  f.set('wp', 'j', i32(4), I32_SHL, i32(PRIV), I32_ADD);
+  f.set('c', 'wp', i32(16), I32_ADD); // end of the block's words
+  const inBounds = ['x', 'a', F64_GE, 'x', 'b', F64_LE, I32_AND];
+  const tableAt = (off: number) => ['t', i32(4), I32_SHL, f64Load(table + off)];
+  /** A new attempt from the next words (d: extra depth of the branch targets). */
+  const draw = (d: number) => {
+    f.emit('wp', i32(4 * wpd), I32_ADD, 'c', I32_GT_U, brIf(2 + d)); // out of words: give up
+    f.set('w', 'wp', i32Load());
+    f.set('t', 'w', i32(255), I32_AND);
+    if (wide) {
+      f.set('x', 'w', i32(8), I32_SHR_U, F64_CONVERT_I32_U, f64(2 ** 29), F64_MUL);
+      f.set('x', 'x', 'wp', i32Load(4), i32(3), I32_SHR_U, F64_CONVERT_I32_U, F64_ADD);
+      f.set('x', 'x', ...tableAt(0), F64_MUL);
+    } else {
+      f.set('x', 'w', i32(8), I32_SHR_U, F64_CONVERT_I32_U, ...tableAt(0), F64_MUL);
+    }
+    f.set('wp', 'wp', i32(4 * wpd), I32_ADD);
+    f.emit(br(d));
+  };
+  // Blocks: give up (2), done (1), loop over attempts (0).
+  f.emit(BLOCK, BLOCK, LOOP);
+  // A completed draw (|x| < TH[t]) inside the bounds is done; outside them, a new draw.
+  f.emit('x', F64_ABS, ...tableAt(8), F64_LT, IF, ...inBounds, brIf(2));
+  draw(1);
+  f.emit(END);
+  // The wedge of layer i ≥ 1: y = F[i] + (F[i+1] − F[i])·u, accept if y < exp(−x²/2).
+  f.set('i', 't', i32(127), I32_AND);
+  f.emit('i', I32_EQZ, brIf(2)); // the tail needs log: give up
+  f.emit('wp', i32(8), I32_ADD, 'c', I32_GT_U, brIf(2));
+  f.set('y', 'wp', i32Load(), i32(5), I32_SHR_U, F64_CONVERT_I32_U, f64(2 ** 26), F64_MUL);
+  f.set('y', 'y', 'wp', i32Load(4), i32(6), I32_SHR_U, F64_CONVERT_I32_U, F64_ADD);
+  f.set('y', 'y', f64(2 ** -53), F64_MUL); // u
+  f.set('wp', 'wp', i32(8), I32_ADD);
+  f.set('i', 'i', i32(3), I32_SHL);
+  f.set(
+    'y',
+    'i',
+    f64Load(ZF),
+    'i',
+    f64Load(ZF + 8),
+    'i',
+    f64Load(ZF),
+    F64_SUB,
+    'y',
+    F64_MUL,
+    F64_ADD,
+  );
+  f.emit(
+    'y',
+    f64(-0.5),
+    'x',
+    F64_MUL,
+    'x',
+    F64_MUL,
+    call(1),
+    F64_LT,
+    IF,
+    ...inBounds,
+    brIf(2),
+    END,
+  );
+  draw(0);
+  f.emit(END, END);
+  // Done: mean + std·x, clamped, to output k.
+  f.set('y', 'mean', 'std', 'x', F64_MUL, F64_ADD);
+  f.emit('dst', 'k', i32(wide ? 3 : 2), I32_SHL, I32_ADD);
+  f.emit('lo32', 'hi32', 'y', 'y', 'tHi', F64_GT, SELECT, 'y', 'tLo', F64_LT, SELECT);
+  f.emit(...(wide ? [f64Store()] : [F32_DEMOTE_F64, f32Store()]));
+  f.set('j', 'j', i32(1), I32_ADD);
+  f.emit(br(1), END);
+  // Given up: the entry moves to REJ[left] (left ≤ j) for JavaScript.
+  f.emit('left', i32(4), I32_SHL, i32(REJ), I32_ADD, 'q', V_LOAD(), V_STORE());
+  f.set('left', 'left', i32(1), I32_ADD);
+  f.set('j', 'j', i32(1), I32_ADD);
+  f.emit(br(0), END, END, 'left');
+  return f;
+}
+
+/** The slow-path module's bytes: imports `env.memory` and `env.bits`; exports exp, finish32/64. */
+export function slowModuleBytes(): Uint8Array {
+  const bits = { name: 'bits', params: new Array<number>(9).fill(I32) };
+  return moduleBytes([expFunction(), finishFunction(false), finishFunction(true)], PAGES, [bits]);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The instances and the chunked drivers.
 
 type Bits = (
   k0: number,
@@ -390,28 +634,24 @@ type Bits = (
   c3: number,
   n: number,
   dst: number,
+  list: number,
 ) => void;
-/** A sampler kernel: (k0, k1, lo, hi, nBlocks, ...parameters) → number of rejections. */
-type Sampler = (
-  k0: number,
-  k1: number,
-  lo: number,
-  hi: number,
-  n: number,
-  ...p: number[]
-) => number;
+/** A kernel: (k0, k1, …) → number of rejections left. */
+type Kernel = (k0: number, k1: number, ...p: number[]) => number;
 
 interface Kernels {
   bits: Bits;
-  uniform32: Sampler;
-  uniform64: Sampler;
-  zig32: Sampler;
-  zig64: Sampler;
-  outU32: Uint32Array;
-  outF32: Float32Array;
-  outF64: Float64Array;
-  rejI32: Int32Array;
-  rejF64: Float64Array;
+  uniform32: Kernel;
+  uniform64: Kernel;
+  zig32: Kernel;
+  zig64: Kernel;
+  finish32: Kernel;
+  finish64: Kernel;
+  exp: (z: number) => number;
+  u32: Uint32Array;
+  f32: Float32Array;
+  f64: Float64Array;
+  i32: Int32Array;
 }
 
 let kernels: Kernels | null | undefined;
@@ -419,31 +659,35 @@ let enabled = true;
 let minElements = 64;
 
 function instantiate(): Kernels | null {
-  const module = compileModule(randomModuleBytes);
-  if (module === null) return null;
+  const fast = compileModule(fastModuleBytes);
+  const slow = compileModule(slowModuleBytes);
+  if (fast === null || slow === null) return null;
   try {
     const api = wasmApi()!;
     const memory = new api.Memory({ initial: PAGES });
-    const { exports } = new api.Instance(module, { env: { memory } });
-    const buf = memory.buffer;
-    const tables = new Float64Array(buf, 0, 2 * 256 * 2);
+    const a = new api.Instance(fast, { env: { memory } }).exports;
+    const b = new api.Instance(slow, { env: { memory, bits: a.bits } }).exports;
+    const f64 = new Float64Array(memory.buffer);
     for (let t = 0; t < 256; t++) {
-      tables[2 * t] = ZIG_W32[t];
-      tables[2 * t + 1] = ZIG_TH[t];
-      tables[512 + 2 * t] = ZIG_W64[t];
-      tables[512 + 2 * t + 1] = ZIG_TH[t];
+      f64[2 * t] = ZIG_W32[t];
+      f64[2 * t + 1] = ZIG_TH[t];
+      f64[(ZT64 >> 3) + 2 * t] = ZIG_W64[t];
+      f64[(ZT64 >> 3) + 2 * t + 1] = ZIG_TH[t];
     }
+    f64.set(ZIG_F, ZF >> 3);
     return {
-      bits: exports.bits as Bits,
-      uniform32: exports.uniform32 as Sampler,
-      uniform64: exports.uniform64 as Sampler,
-      zig32: exports.zig32 as Sampler,
-      zig64: exports.zig64 as Sampler,
-      outU32: new Uint32Array(buf, OUT, CHUNK),
-      outF32: new Float32Array(buf, OUT, CHUNK),
-      outF64: new Float64Array(buf, OUT, CHUNK),
-      rejI32: new Int32Array(buf, REJ, 4 * CHUNK),
-      rejF64: new Float64Array(buf, REJ, 2 * CHUNK),
+      bits: a.bits as Bits,
+      uniform32: a.uniform32 as Kernel,
+      uniform64: a.uniform64 as Kernel,
+      zig32: a.zig32 as Kernel,
+      zig64: a.zig64 as Kernel,
+      finish32: b.finish32 as Kernel,
+      finish64: b.finish64 as Kernel,
+      exp: b.exp as (z: number) => number,
+      u32: new Uint32Array(memory.buffer),
+      f32: new Float32Array(memory.buffer),
+      f64,
+      i32: new Int32Array(memory.buffer),
     };
   } catch {
     return null;
@@ -465,6 +709,11 @@ export function wasmRandomAvailable(): boolean {
   return kernels !== null;
 }
 
+/** The slow path's `exp` (for tests), or null without WebAssembly SIMD. */
+export function wasmExp(): ((z: number) => number) | null {
+  return wasmRandomAvailable() ? kernels!.exp : null;
+}
+
 /** The kernels for a fill of n elements, or null (then the JavaScript path runs). */
 function kernelsFor(n: number): Kernels | null {
   if (!enabled || n < minElements) return null;
@@ -478,41 +727,50 @@ const TWO_32 = 2 ** 32;
 export type Finish = (i: number, e: number, t: number, x: number) => void;
 
 /**
- * The chunk loop of every fill: element e (start ≤ e < start + n) is output e − epb·b₀ of the
- * kernel call for the chunk that starts at block b₀ (epb = 2 elements per block for float64,
- * else 4). `run(lo, hi, nBlocks)` fills OUT and returns its number of rejections, each then
- * finished by `finish`.
+ * The chunk loop of every fill: element e (start ≤ e < start + n) is output e − e₀ of the
+ * kernel call for the chunk of blocks from b₀, e₀ = epb·b₀ (epb = 2 elements per block for
+ * float64, else 4). `run(lo, hi, nBlocks, dst, elo, ehi)` (b₀ = hi·2³² + lo, e₀ = ehi·2³² + elo)
+ * writes the chunk's outputs from byte dst and returns the number of rejections left in REJ,
+ * which `finish` completes.
  */
 function drive(
   w: Kernels,
   out: Float32Array | Float64Array | Uint32Array,
   start: number,
-  run: (lo: number, hi: number, nBlocks: number) => number,
+  run: (lo: number, hi: number, nb: number, dst: number, elo: number, ehi: number) => number,
   finish: Finish | null,
 ): void {
   const n = out.length;
   const wide = out instanceof Float64Array;
-  const view = wide ? w.outF64 : out instanceof Float32Array ? w.outF32 : w.outU32;
+  const view = wide ? w.f64 : out instanceof Float32Array ? w.f32 : w.u32;
   const epb = wide ? 2 : 4;
+  const bpe = wide ? 8 : 4;
   for (let k = 0; k < n; ) {
     const block = Math.floor((start + k) / epb);
     const lane = start + k - block * epb;
     const m = Math.min(n - k, CHUNK - lane);
     const nBlocks = Math.ceil((lane + m) / epb / BLOCK_QUANTUM) * BLOCK_QUANTUM;
     const lo = block % TWO_32;
-    const r = run(lo, (block - lo) / TWO_32, nBlocks);
-    out.set(view.subarray(lane, lane + m) as never, k);
+    const e0 = block * epb;
+    const elo = e0 % TWO_32;
+    const dst = OUT + ((out.byteOffset + (k - lane) * bpe) & 4080);
+    const r = run(lo, (block - lo) / TWO_32, nBlocks, dst, elo, (e0 - elo) / TWO_32);
+    const first = dst / bpe + lane;
+    out.set(view.subarray(first, first + m) as never, k);
     for (let j = 0; j < r && finish !== null; j++) {
-      const c = w.rejI32[4 * j];
+      const c = w.i32[(REJ >> 2) + 4 * j];
       if (c >= lane && c < lane + m) {
-        finish(k + c - lane, block * epb + c, w.rejI32[4 * j + 1], w.rejF64[2 * j + 1]);
+        finish(k + c - lane, e0 + c, w.i32[(REJ >> 2) + 4 * j + 1], w.f64[(REJ >> 3) + 2 * j + 1]);
       }
     }
     k += m;
   }
 }
 
-/** The uniform fill of `uniform.ts` in WebAssembly; false if it did not run (use JavaScript). */
+/**
+ * The uniform fill of `uniform.ts` in WebAssembly (d = high − low, t the threshold at which a
+ * value is replaced by low); false if it did not run (then use JavaScript).
+ */
 export function wasmUniform(
   k0: number,
   k1: number,
@@ -524,8 +782,13 @@ export function wasmUniform(
 ): boolean {
   const w = kernelsFor(out.length);
   if (w === null) return false;
-  const f = out instanceof Float32Array ? w.uniform32 : w.uniform64;
-  drive(w, out, start, (lo, hi, nb) => f(k0, k1, lo, hi, nb, low, d, t), null);
+  const narrow = out instanceof Float32Array;
+  // The kernels multiply the integer by ds = d·2^-24 (or 2^-53): the same product if exact.
+  const scale = narrow ? 2 ** 24 : 2 ** 53;
+  const ds = d / scale;
+  if (ds * scale !== d) return false;
+  const f = narrow ? w.uniform32 : w.uniform64;
+  drive(w, out, start, (lo, hi, nb, dst) => f(k0, k1, lo, hi, nb, dst, low, ds, t), null);
   return true;
 }
 
@@ -534,8 +797,8 @@ export function wasmBits(k0: number, k1: number, out: Uint32Array, start: number
   const w = kernelsFor(out.length);
   if (w === null) return false;
   const f = w.bits;
-  const run = (lo: number, hi: number, nb: number) => {
-    f(k0, k1, lo, hi, 0, 0, nb, OUT);
+  const run = (lo: number, hi: number, nb: number, dst: number) => {
+    f(k0, k1, lo, hi, 0, 0, nb, dst, 0);
     return 0;
   };
   drive(w, out, start, run, null);
@@ -543,9 +806,9 @@ export function wasmBits(k0: number, k1: number, out: Uint32Array, start: number
 }
 
 /**
- * The ziggurat fast path of `normal.ts` / `truncated-normal.ts` in WebAssembly (see
- * {@link zigFunction} for the parameters); `finish` completes the rejected draws.
- * False if it did not run.
+ * The ziggurat of `normal.ts` / `truncated-normal.ts` in WebAssembly (see {@link zigFunction}
+ * and {@link finishFunction}; a = −∞, b = +∞ for the normal); `finish` completes the draws the
+ * kernels leave. False if it did not run.
  */
 export function wasmZiggurat(
   k0: number,
@@ -564,9 +827,15 @@ export function wasmZiggurat(
 ): boolean {
   const w = kernelsFor(out.length);
   if (w === null) return false;
-  const f = out instanceof Float64Array ? w.zig64 : w.zig32;
-  const run = (lo: number, hi: number, nb: number) =>
-    f(k0, k1, lo, hi, nb, mean, std, a, b, tLo, tHi, lo32, hi32);
+  const wide = out instanceof Float64Array;
+  const fast = wide ? w.zig64 : w.zig32;
+  const slow = wide ? w.finish64 : w.finish32;
+  const bounded = a > Number.NEGATIVE_INFINITY || b < Number.POSITIVE_INFINITY ? 1 : 0;
+  const p = [mean, std, a, b, tLo, tHi, lo32, hi32] as const;
+  const run = (lo: number, hi: number, nb: number, dst: number, elo: number, ehi: number) => {
+    const r = fast(k0, k1, lo, hi, nb, dst, bounded, ...p);
+    return r === 0 ? 0 : slow(k0, k1, r, elo, ehi, dst, ...p);
+  };
   drive(w, out, start, run, finish);
   return true;
 }

@@ -46,6 +46,7 @@ export function compileModule(bytes: () => Uint8Array): object | null {
 
 /** Value types. */
 export const I32 = 0x7f;
+export const I64 = 0x7e;
 export const F64 = 0x7c;
 export const V128 = 0x7b;
 
@@ -147,7 +148,7 @@ export class Fn {
   }
   /** The type entry of the function's signature. */
   type(): number[] {
-    return [0x60, ...vec(this.paramTypes.map((t) => [t])), ...vec(this.results.map((t) => [t]))];
+    return signature(this.paramTypes, this.results);
   }
   body(): number[] {
     const locals = vec(this.localTypes.map((t) => [1, t]));
@@ -156,18 +157,44 @@ export class Fn {
   }
 }
 
+/** A function a module imports (from `env`), with its signature. */
+export interface FnImport {
+  readonly name: string;
+  readonly params: readonly number[];
+  readonly results?: readonly number[];
+}
+
+const signature = (params: readonly number[], results: readonly number[]) => [
+  0x60,
+  ...vec(params.map((t) => [t])),
+  ...vec(results.map((t) => [t])),
+];
+
 /**
- * The module's bytes: imports its memory as `env.memory` (at least `minPages` pages of 64 KiB),
- * defines the functions in order (function i is `call(i)`), exports each under its name.
+ * The module's bytes: imports its memory as `env.memory` (at least `minPages` pages of 64 KiB)
+ * and the functions `fnImports` from `env` (function i is the i-th import), then defines `fns`
+ * (numbered after the imports, in order: `call(i)`), exporting each under its name.
  */
-export function moduleBytes(fns: readonly Fn[], minPages = 1): Uint8Array {
-  const imports = vec([[...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(minPages)]]);
+export function moduleBytes(
+  fns: readonly Fn[],
+  minPages = 1,
+  fnImports: readonly FnImport[] = [],
+): Uint8Array {
+  const types = [
+    ...fnImports.map((f) => signature(f.params, f.results ?? [])),
+    ...fns.map((f) => f.type()),
+  ];
+  const imports = vec([
+    [...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(minPages)],
+    ...fnImports.map((f, i) => [...name('env'), ...name(f.name), 0x00, ...uleb(i)]),
+  ]);
+  const first = fnImports.length;
   return new Uint8Array([
     ...[0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00],
-    ...section(1, vec(fns.map((f) => f.type()))),
+    ...section(1, vec(types)),
     ...section(2, imports),
-    ...section(3, vec(fns.map((_, i) => uleb(i)))),
-    ...section(7, vec(fns.map((f, i) => [...name(f.exportName), 0x00, ...uleb(i)]))),
+    ...section(3, vec(fns.map((_, i) => uleb(first + i)))),
+    ...section(7, vec(fns.map((f, i) => [...name(f.exportName), 0x00, ...uleb(first + i)]))),
     ...section(10, vec(fns.map((f) => f.body()))),
   ]);
 }
@@ -225,7 +252,41 @@ export const I32_SHR_U = [0x76];
 export const F64_ADD = [0xa0];
 export const F64_SUB = [0xa1];
 export const F64_MUL = [0xa2];
+export const i64 = (v: bigint) => {
+  const out = [0x42];
+  let x = BigInt.asIntN(64, v);
+  for (;;) {
+    const b = Number(x & 0x7fn);
+    x >>= 7n;
+    if ((x === 0n && (b & 0x40) === 0) || (x === -1n && (b & 0x40) !== 0)) return [...out, b];
+    out.push(b | 0x80);
+  }
+};
+export const I32_OR = [0x72];
+export const I32_GT_U = [0x4b];
+export const I32_LE_U = [0x4d];
+export const I64_ADD = [0x7c];
+export const I64_OR = [0x84];
+export const I64_SHL = [0x86];
+export const I64_SHR_U = [0x88];
+export const F64_LT = [0x63];
+export const F64_GE = [0x66];
+export const F64_LE = [0x65];
+export const F64_GT = [0x64];
+export const F64_ABS = [0x99];
+export const F64_DIV = [0xa3];
+export const I32_WRAP_I64 = [0xa7];
+export const I32_TRUNC_F64_S = [0xaa];
+export const I64_EXTEND_I32_S = [0xac];
+export const I64_EXTEND_I32_U = [0xad];
+export const F32_DEMOTE_F64 = [0xb6];
+export const F64_CONVERT_I32_S = [0xb7];
+export const F64_CONVERT_I32_U = [0xb8];
+export const I64_REINTERPRET_F64 = [0xbd];
+export const F64_REINTERPRET_I64 = [0xbf];
 export const i32Load = mem(0x28, 2);
+export const i32Load8U = mem(0x2d, 0);
+export const f32Store = mem(0x38, 2);
 export const i32Store = mem(0x36, 2);
 export const f64Load = mem(0x2b, 3);
 export const f64Store = mem(0x39, 3);

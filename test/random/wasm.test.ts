@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exp } from '../../src/random/detmath.js';
 import {
   deriveKey,
   fillNormal,
@@ -12,8 +13,10 @@ import {
 import { truncatedMethod } from '../../src/random/truncated-normal.js';
 import {
   CHUNK,
-  randomModuleBytes,
+  fastModuleBytes,
   setWasmRandom,
+  slowModuleBytes,
+  wasmExp,
   wasmRandomAvailable,
 } from '../../src/random/wasm.js';
 
@@ -96,13 +99,38 @@ const START = fc.oneof(
 const U32 = fc.integer({ min: 0, max: 0xffffffff });
 
 describe('WebAssembly kernels', () => {
-  it('assemble to a small module that validates, and run on this engine (Node ≥ 20)', () => {
-    const bytes = randomModuleBytes();
-    expect(bytes.length).toBeLessThan(4096);
+  it('assemble to small modules (< 4 KiB) that validate, and run on this engine (Node ≥ 20)', () => {
     const api = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } })
       .WebAssembly;
-    expect(api.validate(bytes)).toBe(true);
+    for (const bytes of [fastModuleBytes(), slowModuleBytes()]) {
+      expect(bytes.length).toBeLessThan(4096);
+      expect(api.validate(bytes)).toBe(true);
+    }
     expect(wasmRandomAvailable()).toBe(true);
+  });
+
+  it("the slow path's exp is detmath's exp, bit for bit, on the wedge's range (−6, 0]", () => {
+    const e = wasmExp()!;
+    // every branch: |z| < 2^-28, < ln2/2, < 1.5·ln2, beyond; and the branch edges
+    const edges = [
+      0,
+      -0,
+      -(2 ** -40),
+      -(2 ** -28),
+      -0.3465735902799726,
+      -0.34657359028,
+      -1.03972077083991,
+      -1.0397207708399179,
+      -Math.LN2,
+      -5.9,
+    ];
+    for (const z of edges) expect(e(z)).toBe(exp(z));
+    fc.assert(
+      fc.property(fc.double({ min: -6, max: 0, noNaN: true }), (z) => {
+        expect(e(z)).toBe(exp(z));
+      }),
+      { seed: 13, numRuns: 20_000 },
+    );
   });
 
   it('the truncations above use the normal-rejection method (the kernels)', () => {
