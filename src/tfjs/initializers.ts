@@ -161,7 +161,12 @@ function specOf(
   return spec as InitSpec;
 }
 
-/** The stream of a weight: its TF.js name, after the `stream` option when there is one. */
+/**
+ * The stream of a weight inside a layer: its saved TF.js name (`variable.originalName`), after
+ * the `stream` option when there is one — what weightinit initializers and `reinitialize` use.
+ * @example weightStream(undefined, 'fc1/kernel') // 'fc1/kernel'
+ * @example weightStream('run1', 'fc1/kernel') // 'run1/fc1/kernel'
+ */
 export function weightStream(stream: unknown, weightName: string): string {
   return typeof stream === 'string' && stream !== '' ? `${stream}/${weightName}` : weightName;
 }

@@ -278,6 +278,32 @@ describe('reinitialize', () => {
     wi.reinitialize(model, { seed: 7 });
   });
 
+  it('enters TimeDistributed wrappers', () => {
+    const m = tfl.sequential({
+      layers: [
+        tfl.layers.timeDistributed({
+          inputShape: [4, 3],
+          name: 'td',
+          layer: tfl.layers.dense({ units: 2, activation: 'relu', name: 'step' }),
+        }),
+      ],
+    });
+    const p = wi.reinitialize(m, { seed: 1 });
+    const k = p.weights.find((w) => w.parameter === 'weight');
+    expect(k?.layer).toBe('td/step');
+    expect(k?.init).toEqual({
+      kind: 'strategy',
+      spec: { name: 'he-normal', nonlinearity: 'relu', layout: 'in-out' },
+    });
+    const expected = initialize(
+      { name: 'he-normal', nonlinearity: 'relu', layout: 'in-out', seed: 1, stream: k?.weight },
+      [3, 2],
+    );
+    expect(k?.weight).toBe(m.weights[0].originalName);
+    expect(same(m.weights[0].read().dataSync(), expected.data)).toBe(true);
+    m.dispose();
+  });
+
   it('rejects a missing seed, unknown options, layers and overrides, and a model with no weights', () => {
     expect(() => wi.reinitialize(model, {} as never)).toThrow(
       /^reinitialize: `seed` must be given/,
