@@ -224,8 +224,12 @@ export class WeightInitializer extends InitializerBase {
     return this.values(shape, weightStream(this.options.stream, weightName));
   }
 
-  /** Validates a shape for this initializer without computing anything. */
-  check(shape: readonly number[]): void {
+  /**
+   * Validates a shape and dtype for this initializer without computing anything.
+   * @throws what the core strategy throws for this shape; RangeError for a dtype not float32.
+   */
+  check(shape: readonly number[], dtype?: tf.DataType | null): void {
+    checkDtype(strategy(this.strategy).fn, dtype);
     prepareSpec(this.spec(), shape);
   }
 
@@ -311,7 +315,7 @@ function wrapAddWeight(): void {
     const named = (initializer as Record<PropertyKey, unknown> | null)?.[NAMED_VALUES];
     if (typeof named !== 'function' || this.fastWeightInitDuringBuild)
       return original.call(this, name, shape, dtype, initializer, ...rest);
-    (initializer as WeightInitializer).check?.(shape);
+    (initializer as WeightInitializer).check?.(shape, dtype);
     const variable = original.call(this, name, shape, dtype, standIn, ...rest);
     const value = named.call(initializer, shape, dtype, variable.originalName) as tf.Tensor;
     try {
