@@ -30,6 +30,7 @@ export async function main(
   registerInspect(program, output);
   (await import('./recommend.js')).registerRecommend(program, output);
   (await import('./init.js')).registerInit(program, output);
+  (await import('./lab.js')).registerLab(program, output);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
