@@ -31,6 +31,7 @@ export async function main(
   (await import('./recommend.js')).registerRecommend(program, output);
   (await import('./init.js')).registerInit(program, output);
   (await import('./lab.js')).registerLab(program, output);
+  (await import('./report.js')).registerReport(program, output);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
