@@ -14,6 +14,7 @@ import {
 import { UsageError } from './errors.js';
 import { bigintReplacer, formatNumber as f, type Output } from './output.js';
 import { camelCase, parseInteger, parseNumber } from './parse.js';
+import { htmlPathOf, writeHtml } from './report.js';
 
 /** How a flag's text becomes a configuration value. */
 type Kind = 'int' | 'number' | 'text' | 'ints' | 'numbers' | 'texts' | 'map';
@@ -390,6 +391,8 @@ async function runAll(o: Output, flags: Record<string, unknown>): Promise<void> 
   const report: LabReport = await runLab({}, { onProgress: progressOf(o) });
   const out = typeof flags.out === 'string' ? flags.out : REPORT_FILE;
   await writeJson(out, report);
+  const html = typeof flags.html === 'string' ? flags.html : htmlPathOf(out);
+  await writeHtml(report, html);
   if (flags.json === true) {
     o.json(report);
     return;
@@ -408,7 +411,7 @@ async function runAll(o: Output, flags: Record<string, unknown>): Promise<void> 
     ['total', seconds(report.timeMs), report.cpuMs === null ? '-' : seconds(report.cpuMs)],
   ]))
     o.line(line);
-  o.line(`wrote ${out}`);
+  o.line(`wrote ${out} and ${html}`);
 }
 
 /** Runs one experiment with its flags: a table of its results and its findings, or JSON. */
@@ -426,11 +429,13 @@ async function runOne(
     return;
   }
   if (typeof flags.json === 'string') await writeJson(flags.json, report);
+  if (typeof flags.html === 'string') await writeHtml(report, flags.html);
   const reports: LabReports = { [name]: report };
   o.line(`weightinit lab ${name} — TF.js (${report.backend}), ${seconds(report.timeMs)}`);
   printResults(o, reports);
   printFindings(o, summarize(reports));
   if (typeof flags.json === 'string') o.line(`wrote ${flags.json}`);
+  if (typeof flags.html === 'string') o.line(`wrote ${flags.html}`);
 }
 
 /**
@@ -446,7 +451,8 @@ export function registerLab(program: Command, o: Output): void {
     )
     .argument('[experiment]', `one of ${EXPERIMENTS.join(', ')}`)
     .option('--json [file]', 'print the report as JSON, or (with an experiment) write it to FILE')
-    .option('--out <file>', `where \`weightinit lab\` writes the report (default ${REPORT_FILE})`);
+    .option('--out <file>', `where \`weightinit lab\` writes the report (default ${REPORT_FILE})`)
+    .option('--html <file>', 'where to write the HTML report (default: --out with .html)');
   for (const [flag, entry] of allFlags())
     cmd.option(
       `--${flag} <${entry.list ? 'list' : 'x'}>`,

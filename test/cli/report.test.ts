@@ -34,6 +34,16 @@ describe('weightinit report', () => {
     expect((await stat(join(dir, 'lab.html'))).size).toBeGreaterThan(10_000);
   });
 
+  it('weightinit lab <experiment> --html FILE writes the report of that experiment', async () => {
+    const out = join(dir, 'rnn.html');
+    const r = await run('lab', 'rnn', '--steps', '6', '--hidden', '4', '--html', out);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('\n').at(-1)).toBe(`wrote ${out}`);
+    const html = await readFile(out, 'utf8');
+    expect(html.match(/<svg /g)?.length).toBe(1);
+    expect(html).toContain('id="rnn"');
+  });
+
   it('exits 2 on a missing file, bad JSON or JSON without results, and writes nothing', async () => {
     const out = join(dir, 'none.html');
     const missing = await run('report', join(dir, 'missing.json'), '--html', out);
