@@ -5,8 +5,8 @@
  * - the fast paths: Philox4x32-10 on 4 blocks per vector (8 per iteration), and the uniform and
  *   ziggurat samplers reading its words, writing a chunk of outputs;
  * - the slow path of the ziggurat: the draws the fast path rejected continue on their private
- *   streams (Philox blocks computed 8 at a time), through the wedge test (with a port of the
- *   deterministic `exp`) and the truncation's redraws. A draw that needs the tail (`log`) or
+ *   streams (Philox blocks computed 8 at a time), through the wedge test and the tail (with
+ *   ports of the deterministic `exp` and `log`) and the truncation's redraws. A draw that needs
  *   more than its first private block is left to JavaScript, which redoes it from the start.
  *
  * They compute exactly the bits of the JavaScript samplers (which stay the fallback where
@@ -44,18 +44,19 @@ import {
   F64_CONVERT_I32_S,
   F64_CONVERT_I32_U,
   F64_DIV,
+  F64_EQ,
   F64_GE,
   F64_GT,
   F64_LE,
   F64_LT,
   F64_MUL,
+  F64_NEG,
   F64_REINTERPRET_I64,
   F64_SUB,
   F64X2_ABS,
   F64X2_ADD,
   F64X2_CONVERT_LOW_I32X4_S,
   F64X2_GE,
-  F64X2_GT,
   F64X2_LE,
   F64X2_LT,
   F64X2_MUL,
@@ -71,14 +72,18 @@ import {
   I32_EQ,
   I32_EQZ,
   I32_GE_U,
+  I32_GT_S,
   I32_GT_U,
   I32_LT_U,
   I32_MUL,
+  I32_OR,
   I32_SHL,
+  I32_SHR_S,
   I32_SHR_U,
   I32_SUB,
   I32_TRUNC_F64_S,
   I32_WRAP_I64,
+  I32_XOR,
   I32X4_ADD,
   I32X4_BITMASK,
   I32X4_LT_U,
@@ -87,6 +92,7 @@ import {
   I32X4_SUB,
   I64,
   I64_ADD,
+  I64_AND,
   I64_EXTEND_I32_U,
   I64_OR,
   I64_REINTERPRET_F64,
@@ -119,7 +125,7 @@ import {
 } from '../tensor/wasm-assembler.js';
 import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from './philox.js';
 import { ZIG_TH, ZIG_W32, ZIG_W64 } from './ziggurat-fast.js';
-import { ZIG_F } from './ziggurat-tables.js';
+import { ZIG_F, ZIG_R } from './ziggurat-tables.js';
 
 const ZT32 = 0;
 const ZT64 = 4096;
@@ -146,6 +152,9 @@ const G = 2;
 const UNROLL = 2;
 /** Blocks per kernel call must be a multiple of this. */
 const BLOCK_QUANTUM = 4 * G;
+/** Function indices in the slow-path module (after the imported `bits`). */
+const EXP = 1;
+const LOG = 2;
 
 // ---------------------------------------------------------------------------------------------
 // Philox4x32-10, 4·G blocks per iteration.
@@ -343,20 +352,20 @@ function uniform64Function(): Fn {
 }
 
 /**
- * `zig32` / `zig64(k0, k1, lo, hi, n, dst, bounded, mean, std, a, b, tLo, tHi, lo32, hi32)` →
- * rejections: the ziggurat fast path of the normal and truncated-normal samplers. Per element:
- * byte t and x = m·W[t] (m = w ≫ 8, or (w₀ ≫ 8)·2²⁹ + (w₁ ≫ 3) for float64); output
- * v = mean + std·x and, if `bounded`, lo32 where v < tLo, else hi32 where v > tHi; accepted if
- * |x| < TH[t] (and a ≤ x ≤ b if bounded), else appended to REJ.
+ * `zig32` / `zig64(k0, k1, lo, hi, n, dst, bounded, mean, std, a, b)` → rejections: the
+ * ziggurat fast path of the normal and truncated-normal samplers. Per element: byte t and
+ * x = m·W[t] (m = w ≫ 8, or (w₀ ≫ 8)·2²⁹ + (w₁ ≫ 3) for float64), output mean + std·x;
+ * accepted if |x| < TH[t] (and a ≤ x ≤ b if `bounded`: bounds inside which no output needs
+ * clamping), else appended to REJ.
  */
 function zigFunction(wide: boolean): Fn {
   const lanes = wide ? 2 : 4;
   const halves = wide ? 1 : 2;
   return sampler(
     wide ? 'zig64' : 'zig32',
-    ['bounded', 'mean', 'std', 'a', 'b', 'tLo', 'tHi', 'lo32', 'hi32'],
+    ['bounded', 'mean', 'std', 'a', 'b'],
     (f) => {
-      splats(f, 'mean', 'std', 'a', 'b', 'tLo', 'tHi', 'lo32', 'hi32');
+      splats(f, 'mean', 'std', 'a', 'b');
       f.local(V128, 'w', 'm', 'e0', 'e1', 'e2', 'e3', 'x0', 'x1', 'v0', 'v1', 'ok0', 'ok1', 's29');
       f.local(I32, 'bits', 'q', 'j');
       f.set('s29', f64(2 ** 29), F64X2_SPLAT);
@@ -386,12 +395,8 @@ function zigFunction(wide: boolean): Fn {
       }
       f.emit('bounded', IF);
       for (let h = 0; h < halves; h++) {
-        const [x, v, ok] = [`x${h}`, `v${h}`, `ok${h}`];
+        const [x, ok] = [`x${h}`, `ok${h}`];
         f.set(ok, ok, x, 'av', F64X2_GE, V_AND, x, 'bv', F64X2_LE, V_AND);
-        // lo32 where v < tLo, else hi32 where v > tHi (masks from the unclamped v).
-        f.set('m', v, 'tLov', F64X2_LT);
-        f.set(v, 'hi32v', v, v, 'tHiv', F64X2_GT, V_BITSELECT);
-        f.set(v, 'lo32v', v, 'm', V_BITSELECT);
       }
       f.emit(END);
       if (wide) {
@@ -501,13 +506,67 @@ function expFunction(): Fn {
   return f;
 }
 
+// fdlibm e_log.c constants (as in detmath.ts).
+const LG = [
+  0.6666666666666735, 0.3999999999940942, 0.2857142874366239, 0.22222198432149784,
+  0.1818357216161805, 0.15313837699209373, 0.14798198605116586,
+];
+
+/**
+ * `log(x)` for normal x > 0: the steps of detmath's `log` (fdlibm `__ieee754_log`) for that
+ * range, operation for operation, so the same bits.
+ */
+function logFunction(): Fn {
+  const f = new Fn('log', ['x'], [F64], [F64]);
+  f.local(I32, 'hx', 'k', 'i', 'j');
+  f.local(F64, 'fm', 'r', 's', 'dk', 'z', 'w', 'h');
+  f.set('hx', 'x', I64_REINTERPRET_F64, i64(32n), I64_SHR_U, I32_WRAP_I64);
+  f.set('k', 'hx', i32(20), I32_SHR_S, i32(1023), I32_SUB);
+  f.set('hx', 'hx', i32(0xfffff), I32_AND);
+  f.set('i', 'hx', i32(0x95f64), I32_ADD, i32(0x100000), I32_AND);
+  // x or x/2 normalized into [√2/2, √2): its high word becomes hx | (i ^ 0x3ff00000)
+  f.emit('x', I64_REINTERPRET_F64, i64(0xffffffffn), I64_AND, 'hx', 'i', i32(0x3ff00000));
+  f.set('x', I32_XOR, I32_OR, I64_EXTEND_I32_U, i64(32n), I64_SHL, I64_OR, F64_REINTERPRET_I64);
+  f.set('k', 'k', 'i', i32(20), I32_SHR_S, I32_ADD);
+  f.set('fm', 'x', f64(1), F64_SUB);
+  f.set('dk', 'k', F64_CONVERT_I32_S);
+  f.emit(i32(0xfffff), i32(2), 'hx', I32_ADD, I32_AND, i32(3), I32_LT_U, IF); // |f| < 2^-20
+  f.emit('fm', f64(0), F64_EQ, IF, 'dk', f64(LN2_HI), F64_MUL, 'dk', f64(LN2_LO), F64_MUL);
+  f.emit(F64_ADD, RETURN, END); // k·ln2_hi + k·ln2_lo (0 when k = 0)
+  f.emit('fm', 'fm', F64_MUL, f64(0.5), f64(0.3333333333333333), 'fm', F64_MUL, F64_SUB);
+  f.set('r', F64_MUL);
+  f.emit('k', I32_EQZ, IF, 'fm', 'r', F64_SUB, RETURN, END);
+  f.emit('dk', f64(LN2_HI), F64_MUL, 'r', 'dk', f64(LN2_LO), F64_MUL, F64_SUB, 'fm', F64_SUB);
+  f.emit(F64_SUB, RETURN, END);
+  f.set('s', 'fm', f64(2), 'fm', F64_ADD, F64_DIV);
+  f.set('z', 's', 's', F64_MUL);
+  f.set('w', 'z', 'z', F64_MUL);
+  f.set('i', 'hx', i32(0x6147a), I32_SUB, i32(0x6b851), 'hx', I32_SUB, I32_OR);
+  // R = t2 + t1, t1 = w·(Lg2 + w·(Lg4 + w·Lg6)), t2 = z·(Lg1 + w·(Lg3 + w·(Lg5 + w·Lg7)))
+  f.emit('z', f64(LG[0]), 'w', f64(LG[2]), 'w', f64(LG[4]), 'w', f64(LG[6]), F64_MUL, F64_ADD);
+  f.emit(F64_MUL, F64_ADD, F64_MUL, F64_ADD, F64_MUL);
+  f.emit('w', f64(LG[1]), 'w', f64(LG[3]), 'w', f64(LG[5]), F64_MUL, F64_ADD, F64_MUL, F64_ADD);
+  f.set('r', F64_MUL, F64_ADD);
+  f.emit('i', i32(0), I32_GT_S, IF);
+  f.set('h', f64(0.5), 'fm', F64_MUL, 'fm', F64_MUL); // hfsq
+  // k = 0: f − (hfsq − s·(hfsq + R)); else dk·ln2_hi − ((hfsq − (s·(hfsq + R) + dk·ln2_lo)) − f)
+  f.emit('k', I32_EQZ, IF, 'fm', 'h', 's', 'h', 'r', F64_ADD, F64_MUL, F64_SUB, F64_SUB, RETURN);
+  f.emit(END, 'dk', f64(LN2_HI), F64_MUL, 'h', 's', 'h', 'r', F64_ADD, F64_MUL, 'dk');
+  f.emit(f64(LN2_LO), F64_MUL, F64_ADD, F64_SUB, 'fm', F64_SUB, F64_SUB, RETURN, END);
+  // k = 0: f − s·(f − R); else dk·ln2_hi − ((s·(f − R) − dk·ln2_lo) − f)
+  f.emit('k', I32_EQZ, IF, 'fm', 's', 'fm', 'r', F64_SUB, F64_MUL, F64_SUB, RETURN, END);
+  f.emit('dk', f64(LN2_HI), F64_MUL, 's', 'fm', 'r', F64_SUB, F64_MUL, 'dk', f64(LN2_LO));
+  f.emit(F64_MUL, F64_SUB, 'fm', F64_SUB, F64_SUB);
+  return f;
+}
+
 /**
  * `finish32` / `finish64(k0, k1, n, elo, ehi, dst, mean, std, a, b, tLo, tHi, lo32, hi32)` →
  * the number of entries left: completes the n rejected draws of REJ (the chunk's output k is
  * element e = ehi·2³² + elo + k) as the JavaScript does (`zigFinish`, then redraws while
  * x ∉ [a, b]), reading element e's private block 0 (counter (e mod 2³², ⌊e/2³²⌋, 0, 1)); writes
- * mean + std·x (lo32 where < tLo, else hi32 where > tHi) to output k. A draw that reaches the
- * tail (layer 0) or needs more words is moved to the front of REJ, for JavaScript to redo.
+ * mean + std·x (lo32 where < tLo, else hi32 where > tHi) to output k. A draw that needs more
+ * words than that block holds is moved to the front of REJ, for JavaScript to redo.
  */
 function finishFunction(wide: boolean): Fn {
   const params = ['k0', 'k1', 'n', 'elo', 'ehi', 'dst'];
@@ -516,7 +575,7 @@ function finishFunction(wide: boolean): Fn {
   const f = new Fn(wide ? 'finish64' : 'finish32', [...params, ...fparams], types, [I32]);
   f.local(I32, 'j', 'left', 'q', 'k', 't', 'i', 'wp', 'c', 'w');
   f.local(I64, 'e0', 'e');
-  f.local(F64, 'x', 'y');
+  f.local(F64, 'x', 'y', 'z');
   const table = wide ? ZT64 : ZT32;
   const wpd = wide ? 2 : 1; // words per draw
   // Counters (e mod 2³², ⌊e/2³²⌋) of each entry, four entries per 32 bytes of CTR.
@@ -541,6 +600,25 @@ function finishFunction(wide: boolean): Fn {
   f.set('wp', 'j', i32(4), I32_SHL, i32(PRIV), I32_ADD);
   f.set('c', 'wp', i32(16), I32_ADD); // end of the block's words
   const inBounds = ['x', 'a', F64_GE, 'x', 'b', F64_LE, I32_AND];
+  /** ((a ≫ 5)·2²⁶ + (b ≫ 6) [+ 1])·2⁻⁵³ of the words a, b at wp + off. */
+  const u53 = (off: number, open: boolean): Part[] => [
+    'wp',
+    i32Load(off),
+    i32(5),
+    I32_SHR_U,
+    F64_CONVERT_I32_U,
+    f64(2 ** 26),
+    F64_MUL,
+    'wp',
+    i32Load(off + 4),
+    i32(6),
+    I32_SHR_U,
+    F64_CONVERT_I32_U,
+    F64_ADD,
+    ...(open ? [f64(1), F64_ADD] : []),
+    f64(2 ** -53),
+    F64_MUL,
+  ];
   const tableAt = (off: number) => ['t', i32(4), I32_SHL, f64Load(table + off)];
   /** A new attempt from the next words (d: extra depth of the branch targets). */
   const draw = (d: number) => {
@@ -563,13 +641,22 @@ function finishFunction(wide: boolean): Fn {
   f.emit('x', F64_ABS, ...tableAt(8), F64_LT, IF, ...inBounds, brIf(2));
   draw(1);
   f.emit(END);
-  // The wedge of layer i ≥ 1: y = F[i] + (F[i+1] − F[i])·u, accept if y < exp(−x²/2).
   f.set('i', 't', i32(127), I32_AND);
-  f.emit('i', I32_EQZ, brIf(2)); // the tail needs log: give up
+  // The tail (layer 0), one round of Marsaglia's method: a = −log(u₁)/R, b = −log(u₂), x = ±(R + a)
+  // if 2b > a²; a second round would need more words: give up.
+  f.emit('i', I32_EQZ, IF, 'wp', i32(16), I32_ADD, 'c', I32_GT_U, brIf(3));
+  f.set('y', ...u53(0, true), call(LOG), F64_NEG, f64(ZIG_R), F64_DIV);
+  f.set('z', ...u53(8, true), call(LOG), F64_NEG);
+  f.set('wp', 'wp', i32(16), I32_ADD);
+  f.emit('z', 'z', F64_ADD, 'y', 'y', F64_MUL, F64_LE, brIf(3));
+  f.set('y', f64(ZIG_R), 'y', F64_ADD);
+  f.set('x', 'y', F64_NEG, 'y', 'x', f64(0), F64_LT, SELECT);
+  f.emit(...inBounds, brIf(2));
+  draw(1);
+  f.emit(END);
+  // The wedge of layer i ≥ 1: y = F[i] + (F[i+1] − F[i])·u, accept if y < exp(−x²/2).
   f.emit('wp', i32(8), I32_ADD, 'c', I32_GT_U, brIf(2));
-  f.set('y', 'wp', i32Load(), i32(5), I32_SHR_U, F64_CONVERT_I32_U, f64(2 ** 26), F64_MUL);
-  f.set('y', 'y', 'wp', i32Load(4), i32(6), I32_SHR_U, F64_CONVERT_I32_U, F64_ADD);
-  f.set('y', 'y', f64(2 ** -53), F64_MUL); // u
+  f.set('y', ...u53(0, false));
   f.set('wp', 'wp', i32(8), I32_ADD);
   f.set('i', 'i', i32(3), I32_SHL);
   f.set(
@@ -592,7 +679,7 @@ function finishFunction(wide: boolean): Fn {
     F64_MUL,
     'x',
     F64_MUL,
-    call(1),
+    call(EXP),
     F64_LT,
     IF,
     ...inBounds,
@@ -619,7 +706,8 @@ function finishFunction(wide: boolean): Fn {
 /** The slow-path module's bytes: imports `env.memory` and `env.bits`; exports exp, finish32/64. */
 export function slowModuleBytes(): Uint8Array {
   const bits = { name: 'bits', params: new Array<number>(9).fill(I32) };
-  return moduleBytes([expFunction(), finishFunction(false), finishFunction(true)], PAGES, [bits]);
+  const fns = [expFunction(), logFunction(), finishFunction(false), finishFunction(true)];
+  return moduleBytes(fns, PAGES, [bits]);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -648,6 +736,7 @@ interface Kernels {
   finish32: Kernel;
   finish64: Kernel;
   exp: (z: number) => number;
+  log: (x: number) => number;
   u32: Uint32Array;
   f32: Float32Array;
   f64: Float64Array;
@@ -684,6 +773,7 @@ function instantiate(): Kernels | null {
       finish32: b.finish32 as Kernel,
       finish64: b.finish64 as Kernel,
       exp: b.exp as (z: number) => number,
+      log: b.log as (x: number) => number,
       u32: new Uint32Array(memory.buffer),
       f32: new Float32Array(memory.buffer),
       f64,
@@ -709,9 +799,9 @@ export function wasmRandomAvailable(): boolean {
   return kernels !== null;
 }
 
-/** The slow path's `exp` (for tests), or null without WebAssembly SIMD. */
-export function wasmExp(): ((z: number) => number) | null {
-  return wasmRandomAvailable() ? kernels!.exp : null;
+/** The slow path's `exp` and `log` (for tests), or null without WebAssembly SIMD. */
+export function wasmMath(): { exp(z: number): number; log(x: number): number } | null {
+  return wasmRandomAvailable() ? kernels! : null;
 }
 
 /** The kernels for a fill of n elements, or null (then the JavaScript path runs). */
@@ -806,6 +896,19 @@ export function wasmBits(k0: number, k1: number, out: Uint32Array, start: number
 }
 
 /**
+ * A point x = c + dir·δ (a finite c; δ growing from |c|·2⁻⁵⁰) where `ok(x)` holds, for a
+ * predicate that is monotone in x (so it holds beyond); +∞·dir if none is found.
+ */
+function inward(c: number, dir: 1 | -1, ok: (x: number) => boolean): number {
+  let d = Math.max(Math.abs(c), 2 ** -1000) * 2 ** -50;
+  for (let i = 0; i < 80; i++, d *= 2) {
+    const x = c + dir * d;
+    if (ok(x)) return x;
+  }
+  return dir * Number.POSITIVE_INFINITY;
+}
+
+/**
  * The ziggurat of `normal.ts` / `truncated-normal.ts` in WebAssembly (see {@link zigFunction}
  * and {@link finishFunction}; a = −∞, b = +∞ for the normal); `finish` completes the draws the
  * kernels leave. False if it did not run.
@@ -830,10 +933,15 @@ export function wasmZiggurat(
   const wide = out instanceof Float64Array;
   const fast = wide ? w.zig64 : w.zig32;
   const slow = wide ? w.finish64 : w.finish32;
-  const bounded = a > Number.NEGATIVE_INFINITY || b < Number.POSITIVE_INFINITY ? 1 : 0;
+  // The fast path accepts x in [a2, b2] ⊆ [a, b], where no output needs clamping: the rest goes
+  // to the slow path, which clamps.
+  const v = (x: number) => mean + std * x;
+  const a2 = v(a) >= tLo ? a : inward(a, 1, (x) => v(x) >= tLo);
+  const b2 = v(b) <= tHi ? b : inward(b, -1, (x) => v(x) <= tHi);
+  const bounded = a2 > Number.NEGATIVE_INFINITY || b2 < Number.POSITIVE_INFINITY ? 1 : 0;
   const p = [mean, std, a, b, tLo, tHi, lo32, hi32] as const;
   const run = (lo: number, hi: number, nb: number, dst: number, elo: number, ehi: number) => {
-    const r = fast(k0, k1, lo, hi, nb, dst, bounded, ...p);
+    const r = fast(k0, k1, lo, hi, nb, dst, bounded, mean, std, a2, b2);
     return r === 0 ? 0 : slow(k0, k1, r, elo, ehi, dst, ...p);
   };
   drive(w, out, start, run, finish);

@@ -263,12 +263,18 @@ export const i64 = (v: bigint) => {
   }
 };
 export const I32_OR = [0x72];
+export const I32_XOR = [0x73];
+export const I32_SHR_S = [0x75];
+export const I32_GT_S = [0x4a];
+export const I64_AND = [0x83];
+export const F64_NEG = [0x9a];
 export const I32_GT_U = [0x4b];
 export const I32_LE_U = [0x4d];
 export const I64_ADD = [0x7c];
 export const I64_OR = [0x84];
 export const I64_SHL = [0x86];
 export const I64_SHR_U = [0x88];
+export const F64_EQ = [0x61];
 export const F64_LT = [0x63];
 export const F64_GE = [0x66];
 export const F64_LE = [0x65];

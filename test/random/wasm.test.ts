@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { afterEach, describe, expect, it } from 'vitest';
-import { exp } from '../../src/random/detmath.js';
+import { exp, log } from '../../src/random/detmath.js';
 import {
   deriveKey,
   fillNormal,
@@ -16,7 +16,7 @@ import {
   fastModuleBytes,
   setWasmRandom,
   slowModuleBytes,
-  wasmExp,
+  wasmMath,
   wasmRandomAvailable,
 } from '../../src/random/wasm.js';
 
@@ -71,16 +71,17 @@ const FILLS: [string, Fill][] = [
         (k: Key, o: Out, s: number) => fillTruncatedNormal(k, o as FloatArray, 0.5, 3, a, b, s),
       ] as [string, Fill],
   ),
-  // absolute bounds that are not float32 values: outputs rounded past them are set to the bound
+  // Absolute bounds (PhiloxSource.truncatedNormal), normal rejection (standardized ±2.5): values
+  // that rounding to float32 pushes past a bound (v within 1e-7 of 1) are set to the bound.
   [
-    'source.truncatedNormal(0.1, 0.7, [-0.3, 0.30000001])',
-    (k, o, s) => src(k).truncatedNormal(o as FloatArray, 0.1, 0.7, -0.3, 0.30000001, s),
+    'source.truncatedNormal(1, 4e-8, [1 - 1e-7, 1 + 1e-7])',
+    (k, o, s) => src(k).truncatedNormal(o as FloatArray, 1, 4e-8, 1 - 1e-7, 1 + 1e-7, s),
   ],
-  // no float32 strictly inside: both bounds collapse to one float32
+  // no float32 strictly inside (standardized ±2): both bounds collapse to one float32
   [
-    'source.truncatedNormal(1.000000015, 1e-8, [1.00000001, 1.00000002])',
+    'source.truncatedNormal(1.000000015, 2.5e-9, [1.00000001, 1.00000002])',
     (k, o, s) =>
-      src(k).truncatedNormal(o as FloatArray, 1.000000015, 1e-8, 1.00000001, 1.00000002, s),
+      src(k).truncatedNormal(o as FloatArray, 1.000000015, 2.5e-9, 1.00000001, 1.00000002, s),
   ],
 ];
 
@@ -109,26 +110,34 @@ describe('WebAssembly kernels', () => {
     expect(wasmRandomAvailable()).toBe(true);
   });
 
-  it("the slow path's exp is detmath's exp, bit for bit, on the wedge's range (−6, 0]", () => {
-    const e = wasmExp()!;
-    // every branch: |z| < 2^-28, < ln2/2, < 1.5·ln2, beyond; and the branch edges
-    const edges = [
-      0,
-      -0,
-      -(2 ** -40),
-      -(2 ** -28),
-      -0.3465735902799726,
-      -0.34657359028,
-      -1.03972077083991,
-      -1.0397207708399179,
-      -Math.LN2,
-      -5.9,
+  it("the slow path's exp and log are detmath's, bit for bit, on their ranges", () => {
+    const m = wasmMath()!;
+    // exp on the wedge's (−6, 0]: every branch (|z| < 2^-28, < ln2/2, < 1.5·ln2, beyond) and edges
+    const edges = [0, -0, -(2 ** -40), -(2 ** -28), -0.3465735902799726, -0.34657359028];
+    edges.push(-1.03972077083991, -1.0397207708399179, -Math.LN2, -5.9);
+    for (const z of edges) expect(m.exp(z)).toBe(exp(z));
+    // log on the tail's [2^-53, 1]: every branch (f = 0, |f| < 2^-20, the two polynomial cases)
+    const points = [
+      1,
+      0.5,
+      2 ** -53,
+      1 - 2 ** -53,
+      1 - 2 ** -21,
+      0.5 + 2 ** -22,
+      Math.SQRT1_2,
+      0.75,
+      0.9,
     ];
-    for (const z of edges) expect(e(z)).toBe(exp(z));
+    for (const x of points) expect(m.log(x)).toBe(log(x));
     fc.assert(
-      fc.property(fc.double({ min: -6, max: 0, noNaN: true }), (z) => {
-        expect(e(z)).toBe(exp(z));
-      }),
+      fc.property(
+        fc.double({ min: -6, max: 0, noNaN: true }),
+        fc.double({ min: 2 ** -53, max: 1, noNaN: true }),
+        (z, x) => {
+          expect(m.exp(z)).toBe(exp(z));
+          expect(m.log(x)).toBe(log(x));
+        },
+      ),
       { seed: 13, numRuns: 20_000 },
     );
   });
