@@ -385,10 +385,14 @@ function checkFlags(name: ExperimentName | undefined, flags: Record<string, unkn
 }
 
 /** Runs every experiment at its defaults: the findings, the times, and the report file. */
-async function runAll(o: Output, flags: Record<string, unknown>): Promise<void> {
+async function runAll(
+  o: Output,
+  flags: Record<string, unknown>,
+  lab: typeof runLab,
+): Promise<void> {
   if (typeof flags.json === 'string')
     throw new UsageError('--json FILE needs an experiment; the whole report goes to --out FILE');
-  const report: LabReport = await runLab({}, { onProgress: progressOf(o) });
+  const report: LabReport = await lab({}, { onProgress: progressOf(o) });
   const out = typeof flags.out === 'string' ? flags.out : REPORT_FILE;
   await writeJson(out, report);
   const html = typeof flags.html === 'string' ? flags.html : htmlPathOf(out);
@@ -441,9 +445,10 @@ async function runOne(
 /**
  * The `lab` command: `weightinit lab` runs every experiment at its defaults, prints the
  * findings with each experiment's time and writes `weightinit-report.json`;
- * `weightinit lab <experiment> [options] [--json [FILE]]` runs one.
+ * `weightinit lab <experiment> [options] [--json [FILE]]` runs one. `lab` is what runs the
+ * whole lab (`runLab`; tests give a smaller one).
  */
-export function registerLab(program: Command, o: Output): void {
+export function registerLab(program: Command, o: Output, lab: typeof runLab = runLab): void {
   const cmd = program
     .command('lab')
     .description(
@@ -465,7 +470,7 @@ export function registerLab(program: Command, o: Output): void {
       );
     const name = experiment as ExperimentName | undefined;
     checkFlags(name, flags);
-    if (name === undefined) await runAll(o, flags);
+    if (name === undefined) await runAll(o, flags, lab);
     else await runOne(o, name, flags);
   });
 }

@@ -111,8 +111,13 @@ function perActivation(
   return out;
 }
 
-/** σ_w² where χ₁ = 1 at σ_b² (bisection on [0.05, 10]; 1 when there is none). */
+/**
+ * σ_w² where χ₁ = 1 at σ_b²: exactly 1 for linear and 2 for ReLU (χ₁ = σ_w² and σ_w²/2 at any
+ * σ_b²), else by bisection on the critical line ([0.05, 10]; 1 when there is none).
+ */
 function criticalSigmaW2(activation: string, sigmaB2: number): number {
+  if (activation === 'linear') return 1;
+  if (activation === 'relu') return 2;
   return criticalLine(activation, [sigmaB2])[0]?.sigmaW2 ?? 1;
 }
 
