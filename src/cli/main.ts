@@ -32,6 +32,7 @@ export async function main(
   (await import('./init.js')).registerInit(program, output);
   (await import('./lab.js')).registerLab(program, output);
   (await import('./report.js')).registerReport(program, output);
+  (await import('./serve.js')).registerServe(program, output);
   try {
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;

@@ -479,7 +479,7 @@ export function trainingSpec(t: TrainReport): ChartSpec {
       });
     }
   }
-  const strategies = [...t.config.strategies, ...t.config.rnnStrategies];
+  const strategies = [...new Set(t.results.map((r) => r.strategy))];
   const x = { field: 'step', type: 'quantitative', title: 'training step' } as const;
   const color = strategyColor(strategies);
   return {
