@@ -284,7 +284,7 @@ export function resolvePropagationConfig(
  * @throws RangeError/TypeError for a bad configuration (before any work).
  * @example
  * const r = await propagation({ depth: 30, activations: ['relu'], strategies: ['he-normal'] });
- * r.results[0].layers[29].activationStd // ≈ 0.83 (layer 1: ≈ 0.83): He keeps ReLU signals alive
+ * r.results[0].layers[29].activationStd // 1.4369 (layer 1: 0.8244): He keeps ReLU signals alive
  */
 export async function propagation(
   config: PropagationConfig = {},

@@ -131,7 +131,7 @@ export function resolveRnnConfig(config: RnnConfig = {}): ResolvedRnnConfig {
  * @throws RangeError/TypeError for a bad configuration.
  * @example
  * const r = await rnn({ activations: ['linear'], strategies: ['orthogonal'] });
- * r.results[0].gradientRatio // 1 to float precision: an orthogonal W preserves norms
+ * r.results[0].gradientRatio // 0.99999978: an orthogonal W preserves norms to float precision
  */
 export async function rnn(config: RnnConfig = {}, options: RunOptions = {}): Promise<RnnReport> {
   const c = resolveRnnConfig(config);

@@ -101,7 +101,7 @@ function fullSpec(spec: StrategySpec, seed: number, stream: string): InitSpec {
 /**
  * The values of a weight of TF.js shape `[in, out]` (layout `in-out`) under a strategy, from
  * stream `stream` of `seed`: exactly `initialize({ ...spec, seed, stream, layout: 'in-out' }, shape)`.
- * @example weightValues({ name: 'he-normal' }, [256, 256], 0, 'layer1.kernel') // Float32Array(65536), std ≈ 0.0884
+ * @example weightValues({ name: 'he-normal' }, [256, 256], 0, 'layer1.kernel') // Float32Array(65536), std 0.08838 (√(2/256) = 0.08839)
  */
 export function weightValues(
   spec: StrategySpec,
