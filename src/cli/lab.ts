@@ -224,16 +224,18 @@ function table(rows: readonly (readonly string[])[]): string[] {
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
-/** The findings as a table: experiment, finding, measured, expected, ✓/✗. */
+/** The findings: a line each (✓ holds, ✗ does not, · informative), then measured and expected. */
 function printFindings(o: Output, findings: readonly Finding[]): void {
   if (findings.length === 0) return;
   const mark = (h: boolean | null) => (h === null ? '·' : h ? '✓' : '✗');
+  const width = Math.max(...findings.map((x) => x.experiment.length));
+  const pad = ' '.repeat(width + 4);
   o.line('');
-  for (const line of table([
-    ['', 'experiment', 'finding', 'measured', 'expected'],
-    ...findings.map((x) => [mark(x.holds), x.experiment, x.finding, x.measured, x.expected]),
-  ]))
-    o.line(line);
+  for (const x of findings) {
+    o.line(`${mark(x.holds)} ${x.experiment.padEnd(width)}  ${x.finding}`);
+    o.line(`${pad}measured ${x.measured}`);
+    o.line(`${pad}expected ${x.expected}`);
+  }
 }
 
 /** A compact table of one experiment's results. */

@@ -22,7 +22,8 @@ describe('weightinit lab <experiment>', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/^weightinit lab rnn — TF.js \((wasm|cpu)\), \d+\.\d s/);
     expect(r.stdout).toMatch(/orthogonal\s+linear\s+1\b/);
-    expect(r.stdout).toContain('✓  rnn');
+    expect(r.stdout).toMatch(/^✓ rnn {2}linear RNN, orthogonal W/m);
+    expect(r.stdout).toMatch(/^ {7}measured \d/m);
     expect(r.stdout).toContain('linear RNN, identity W');
   });
 
