@@ -159,7 +159,7 @@ export function bceLoss(logits: tf.Tensor, labels: tf.Tensor): tf.Tensor {
 
 /** `x` `[N, d]` repeated for M members: `[M, N, d]`. */
 export function repeatForMembers(x: tf.Tensor, members: number): tf.Tensor {
-  return tf.tile(tf.expandDims(x, 0), [members, 1, 1]);
+  return tf.tidy(() => tf.tile(tf.expandDims(x, 0), [members, 1, 1]));
 }
 
 /**

@@ -1,4 +1,5 @@
 /** `runLab` and the summary: every experiment at small sizes, with its findings. */
+import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { EXPERIMENTS, runLab, summarize } from '../../src/lab/index.js';
 import { setupBackend } from '../../src/tfjs/backend.js';
@@ -52,6 +53,12 @@ describe('runLab', () => {
       true,
     );
     expect(json.summary).toEqual(lab.summary);
+  });
+
+  it('leaves no tensor behind (the playground runs experiments again and again)', async () => {
+    const before = tf.memory().numTensors;
+    await runLab(SMALL);
+    expect(tf.memory().numTensors).toBe(before);
   });
 
   it('runs only the named experiments; checks every configuration before running any', async () => {
