@@ -55,7 +55,9 @@ export function teacherStudent(
  * Two interleaved spirals (Lang & Witbrock 1988): `examples / 2` points per class, class c's
  * point k at radius r = 0.1 + 0.9·k/(n−1) and angle θ = turns·2π·k/(n−1) + cπ, plus Gaussian
  * noise of std `noise` (stream `spirals/noise`). Labels 0 and 1 in equal numbers, so the bias
- * fit is a cross-entropy of ln 2.
+ * fit is a cross-entropy of ln 2. The angles go through `Math.cos`/`Math.sin`: the same on one
+ * engine, possibly not to the last bit on another (the other tasks use only weightinit's
+ * bit-exact samplers and + − × ÷).
  */
 export function twoSpirals(examples: number, turns: number, noise: number, seed: number): Dataset {
   const n = Math.floor(examples / 2);
