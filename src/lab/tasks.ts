@@ -1,6 +1,8 @@
 /**
  * The training tasks of `train`, generated on the fly from weightinit's seeded samplers (no
- * downloads): teacher–student regression, two spirals, and the adding problem.
+ * downloads): teacher–student regression, two spirals, and the adding problem. The teacher's
+ * `Math.tanh` and the spirals' `Math.cos`/`Math.sin` give the same values on one engine, not
+ * necessarily to the last bit on another (the adding problem is bit-exact everywhere).
  */
 import { gaussian, uniformValues } from './data.js';
 
@@ -55,9 +57,7 @@ export function teacherStudent(
  * Two interleaved spirals (Lang & Witbrock 1988): `examples / 2` points per class, class c's
  * point k at radius r = 0.1 + 0.9·k/(n−1) and angle θ = turns·2π·k/(n−1) + cπ, plus Gaussian
  * noise of std `noise` (stream `spirals/noise`). Labels 0 and 1 in equal numbers, so the bias
- * fit is a cross-entropy of ln 2. The angles go through `Math.cos`/`Math.sin`: the same on one
- * engine, possibly not to the last bit on another (the other tasks use only weightinit's
- * bit-exact samplers and + − × ÷).
+ * fit is a cross-entropy of ln 2.
  */
 export function twoSpirals(examples: number, turns: number, noise: number, seed: number): Dataset {
   const n = Math.floor(examples / 2);
