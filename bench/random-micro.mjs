@@ -1,18 +1,20 @@
 #!/usr/bin/env node
 /**
  * Micro-benchmark of the random layer: Philox words and the samplers, in M elements/s, with the
- * WebAssembly SIMD kernels and with the JavaScript fallback in the same run (same bits).
+ * WebAssembly SIMD kernels and with the JavaScript fallback in the same run (same bits), and for
+ * tensors of ≥ 4 M elements with the worker pool (all cores; output in an ordinary array, or on a
+ * SharedArrayBuffer, written in place).
  *
  * Run (Node 20 cannot strip TypeScript types, so this benchmarks the compiled package):
- *   npx tsc -p tsconfig.build.json && node bench/random-micro.mjs [--quick]
+ *   npx tsc -p tsconfig.build.json && node bench/random-micro.mjs [--quick] [--no-pool]
  *
- * Shapes: 1024² (1 M), 4096² (16 M) and a 256×128×3×3 conv kernel (295 k). For each case and
- * path: a warm-up, then N repetitions; the table gives the median and the best (the best is the
- * least disturbed by other processes; on a shared machine, compare the two paths of one run).
- * The load average is printed first. A "straightforward Philox" (one block at a time, rounds in
- * a loop) is timed as the baseline of the words.
+ * Shapes: a 256×128×3×3 conv kernel (295 k), 1024² (1 M) and 4096² (16 M). For each case and
+ * path: a warm-up, then N repetitions; a cell is the median and, in parentheses, the best (the
+ * least disturbed by other processes). The load average is printed before and after: on a
+ * shared machine compare the paths of one run, not runs. A "straightforward Philox" (one block
+ * at a time, rounds in a loop) is the baseline of the words.
  */
-import { loadavg } from 'node:os';
+import { availableParallelism, loadavg } from 'node:os';
 import {
   deriveKey,
   fillNormal,
@@ -21,6 +23,7 @@ import {
   philoxBlocks,
   uniformBits,
 } from '../dist/random/index.js';
+import { startWorkerPool, stopWorkerPool, workerPoolReady } from '../dist/random/pool-node.js';
 import { setWasmRandom, wasmRandomAvailable } from '../dist/random/wasm.js';
 
 const M0 = 0xd2511f53;
@@ -68,29 +71,48 @@ function time(n, run, reps) {
 }
 
 const fmt = ([median, best]) => `${median.toFixed(0).padStart(5)} (${best.toFixed(0).padStart(4)})`;
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(2))
+    .join(' ');
 
-function row(name, n, run, reps, paths = true) {
-  const cells = [];
-  if (paths) {
-    setWasmRandom(true, 0);
-    cells.push(fmt(time(n, run, reps)));
-    setWasmRandom(false);
-    const js = time(n, run, reps);
-    setWasmRandom(true);
-    cells.push(fmt(js));
-  } else {
-    cells.push(fmt(time(n, run, reps)), '');
-  }
-  console.log(`${name.padEnd(40)} ${cells.map((c) => c.padStart(14)).join(' ')}`);
-}
-
-const quick = process.argv.includes('--quick');
+const args = new Set(process.argv.slice(2));
+const quick = args.has('--quick');
+const threads = args.has('--no-pool') ? 1 : availableParallelism();
 const key = deriveKey(42, 'bench');
 const scratch = new Uint32Array(4096);
+const COLUMNS = ['wasm', 'js', `pool ×${threads}`, 'pool, shared'];
+
+/**
+ * One row: `run(out)` on the paths. `make(shared)` makes the output. `paths`: 'all' (wasm, JS,
+ * and the pool for ≥ 4 M elements), or 'one' (a single JavaScript cell).
+ */
+async function row(name, n, make, run, reps, paths = 'all') {
+  const cells = [];
+  const out = make(false);
+  if (paths === 'one') {
+    cells.push(fmt(time(n, () => run(out), reps)));
+  } else {
+    setWasmRandom(true, 0);
+    cells.push(fmt(time(n, () => run(out), reps)));
+    setWasmRandom(false);
+    cells.push(fmt(time(n, () => run(out), reps)));
+    setWasmRandom(true);
+    if (threads > 1 && n >= 1 << 22) {
+      startWorkerPool({ threads });
+      await workerPoolReady();
+      cells.push(fmt(time(n, () => run(out), reps)));
+      const shared = make(true);
+      cells.push(fmt(time(n, () => run(shared), reps)));
+      await stopWorkerPool();
+    }
+  }
+  console.log(`${name.padEnd(36)} ${cells.map((c) => c.padStart(13)).join(' ')}`);
+}
+
 console.log(
-  `node ${process.version}; load average ${loadavg()
-    .map((x) => x.toFixed(2))
-    .join(' ')}; WebAssembly SIMD ${wasmRandomAvailable() ? 'yes' : 'no'}`,
+  `node ${process.version}; ${availableParallelism()} cores; load average ${load()}; ` +
+    `WebAssembly SIMD ${wasmRandomAvailable() ? 'yes' : 'no'}`,
 );
 console.log('M elements/s: median (best) of N repetitions');
 const shapes = [
@@ -100,61 +122,42 @@ const shapes = [
 ];
 for (const [shape, n] of quick ? shapes.slice(0, 2) : shapes) {
   const reps = n > 1 << 20 ? 5 : 15;
-  const f32 = new Float32Array(n);
-  const f64 = new Float64Array(n);
-  const words = new Uint32Array(n);
+  const array = (T) => (shared) =>
+    shared ? new T(new SharedArrayBuffer(n * T.BYTES_PER_ELEMENT)) : new T(n);
+  const f32 = array(Float32Array);
+  const f64 = array(Float64Array);
+  const words = array(Uint32Array);
   console.log(`\n-- ${shape} (${n} elements) --`);
-  console.log(`${''.padEnd(40)} ${'wasm'.padStart(14)} ${'js'.padStart(14)}`);
-  row(
-    'philox words, straightforward JS',
-    n,
-    () => {
-      for (let b = 0; b < n / 4; b += 1024) philoxSimple(key.k0, key.k1, b, 1024, scratch);
-    },
-    reps,
-    false,
-  );
-  row(
+  const cols = n >= 1 << 22 && threads > 1 ? COLUMNS : COLUMNS.slice(0, 2);
+  console.log(`${''.padEnd(36)} ${cols.map((c) => c.padStart(13)).join(' ')}`);
+  const words4 = (k0, k1, w) => (f) => {
+    for (let b = 0; b < n / 4; b += 1024) f(k0, k1, b, 1024, w);
+  };
+  const simple = words4(key.k0, key.k1, scratch);
+  await row('philox words, straightforward JS', n, words, () => simple(philoxSimple), reps, 'one');
+  await row(
     'philox words, philoxBlocks (JS, ×4)',
     n,
-    () => {
-      for (let b = 0; b < n / 4; b += 1024) philoxBlocks(key.k0, key.k1, b, 0, 0, 1024, scratch);
-    },
+    words,
+    () => simple((k0, k1, b, m, w) => philoxBlocks(k0, k1, b, 0, 0, m, w)),
     reps,
-    false,
+    'one',
   );
-  row('uniformBits', n, () => uniformBits(key, words), reps);
-  row('uniform float32', n, () => fillUniform(key, f32, -0.1, 0.1), reps);
-  row('uniform float64', n, () => fillUniform(key, f64, -0.1, 0.1), reps);
-  row('normal float32', n, () => fillNormal(key, f32, 0, 0.02), reps);
-  row('normal float64', n, () => fillNormal(key, f64, 0, 0.02), reps);
-  row(
-    'truncated normal float32 [-2, 2]',
-    n,
-    () => fillTruncatedNormal(key, f32, 0, 0.02, -2, 2),
-    reps,
-  );
+  await row('uniformBits', n, words, (o) => uniformBits(key, o), reps);
+  await row('uniform float32', n, f32, (o) => fillUniform(key, o, -0.1, 0.1), reps);
+  await row('uniform float64', n, f64, (o) => fillUniform(key, o, -0.1, 0.1), reps);
+  await row('normal float32', n, f32, (o) => fillNormal(key, o, 0, 0.02), reps);
+  await row('normal float64', n, f64, (o) => fillNormal(key, o, 0, 0.02), reps);
+  const trunc = (o) => fillTruncatedNormal(key, o, 0, 0.02, -2, 2);
+  await row('truncated normal float32 [-2, 2]', n, f32, trunc, reps);
   if (n === 1 << 20) {
-    row(
-      'truncated normal float64 [-2, 2]',
-      n,
-      () => fillTruncatedNormal(key, f64, 0, 0.02, -2, 2),
-      reps,
-    );
-    const small = f32.subarray(0, 1 << 16);
-    row(
-      'trunc. float32 [2, 3] (exponential)',
-      1 << 16,
-      () => fillTruncatedNormal(key, small, 0, 1, 2, 3),
-      5,
-      false,
-    );
-    row(
-      'trunc. float32 [-0.1, 0.1] (uniform)',
-      1 << 16,
-      () => fillTruncatedNormal(key, small, 0, 1, -0.1, 0.1),
-      5,
-      false,
-    );
+    await row('truncated normal float64 [-2, 2]', n, f64, trunc, reps);
+    const m = 1 << 16;
+    const small = (T) => () => new T(m);
+    const exponential = (o) => fillTruncatedNormal(key, o, 0, 1, 2, 3);
+    const uniform = (o) => fillTruncatedNormal(key, o, 0, 1, -0.1, 0.1);
+    await row('trunc. f32 [2, 3] (exponential, JS)', m, small(Float32Array), exponential, 5, 'one');
+    await row('trunc. f32 [-0.1, 0.1] (uniform, JS)', m, small(Float32Array), uniform, 5, 'one');
   }
 }
+console.log(`\nload average after: ${load()}`);

@@ -1,7 +1,8 @@
 /**
  * WebAssembly SIMD kernels of the samplers, assembled here from readable instructions (the
  * assembler is `tensor/wasm-assembler.ts`; no build step, no binary blob) into two modules of
- * under 4 KiB each (compiled synchronously, once) that share one memory:
+ * under 4 KiB each (compiled synchronously, once; `wasm.ts` instantiates and drives them) that
+ * share one memory:
  * - the fast paths: Philox4x32-10 on 4 blocks per vector (8 per iteration), and the uniform and
  *   ziggurat samplers reading its words, writing a chunk of outputs;
  * - the slow path of the ziggurat: the draws the fast path rejected continue on their private
@@ -15,7 +16,10 @@
  * in the order the JavaScript writes them, and `f32.demote_f64`, which rounds to nearest-even
  * like `Math.fround`. Tests check both paths against each other and against the golden vectors.
  *
- * Memory (imported as `env.memory`, byte offsets):
+ * Every kernel `name(k0, k1, lo, hi, n, dst, ...args)` of the fast module fills the outputs of
+ * n blocks from block hi·2³² + lo at byte dst and returns its number of rejections (in REJ).
+ *
+ * Memory (imported as `env.memory`, byte offsets, see {@link LAYOUT}):
  * - ZT32 (0): 256 × (ZIG_W32[t], ZIG_TH[t]); ZT64 (4096): 256 × (ZIG_W64[t], ZIG_TH[t]);
  *   ZF (8192): ZIG_F[0 … 128].
  * - SCR: the Philox words of up to {@link GB} blocks; XS: 32 bytes of spill.
@@ -33,7 +37,6 @@ import {
   br,
   brIf,
   call,
-  compileModule,
   ELSE,
   END,
   F32_DEMOTE_F64,
@@ -121,11 +124,9 @@ import {
   V_STORE,
   V_XOR,
   V128,
-  wasmApi,
 } from '../tensor/wasm-assembler.js';
 import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from './philox.js';
-import { ZIG_TH, ZIG_W32, ZIG_W64 } from './ziggurat-fast.js';
-import { ZIG_F, ZIG_R } from './ziggurat-tables.js';
+import { ZIG_R } from './ziggurat-tables.js';
 
 const ZT32 = 0;
 const ZT64 = 4096;
@@ -141,7 +142,7 @@ const XS = SCR + 16 * GB;
  */
 const OUT = 16384 + 2048;
 /** Elements per chunk (per call of a sampler kernel). */
-export const CHUNK = 4096;
+const CHUNK = 16384;
 const REJ = OUT + 4096 + 8 * CHUNK;
 const CTR = REJ + 16 * CHUNK;
 const PRIV = CTR + 8 * CHUNK;
@@ -150,8 +151,23 @@ const PAGES = Math.ceil((PRIV + 16 * CHUNK) / 65536);
 const G = 2;
 /** Rounds per iteration of the round loop (a divisor of 10). */
 const UNROLL = 2;
-/** Blocks per kernel call must be a multiple of this. */
-const BLOCK_QUANTUM = 4 * G;
+/**
+ * What the drivers need of the memory layout: the outputs' base (OUT), the chunk (CHUNK
+ * elements), the rejections (REJ), the blocks per call (a multiple of QUANTUM), the tables'
+ * end (TABLES: the bytes to copy into a new instance's memory) and the memory's pages.
+ */
+export const LAYOUT = {
+  OUT,
+  CHUNK,
+  REJ,
+  QUANTUM: 4 * G,
+  TABLES: SCR,
+  PAGES,
+} as const;
+
+/** The kernels' layout. */
+export type Layout = typeof LAYOUT;
+
 /** Function indices in the slow-path module (after the imported `bits`). */
 const EXP = 1;
 const LOG = 2;
@@ -424,7 +440,17 @@ function zigFunction(wide: boolean): Fn {
   );
 }
 
-/** The fast-path module's bytes: imports `env.memory`; exports bits, uniform32/64, zig32/64. */
+/** `words(k0, k1, lo, hi, n, dst)` → 0: the primary words of n blocks at dst. */
+function wordsFunction(): Fn {
+  const f = new Fn('words', ['k0', 'k1', 'lo', 'hi', 'n', 'dst'], undefined, [I32]);
+  f.emit('k0', 'k1', 'lo', 'hi', i32(0), i32(0), 'n', 'dst', i32(0), call(0), i32(0));
+  return f;
+}
+
+/**
+ * The fast-path module's bytes: imports `env.memory`; exports bits, uniform32/64, zig32/64 and
+ * words.
+ */
 export function fastModuleBytes(): Uint8Array {
   return moduleBytes(
     [
@@ -433,6 +459,7 @@ export function fastModuleBytes(): Uint8Array {
       uniform64Function(),
       zigFunction(false),
       zigFunction(true),
+      wordsFunction(),
     ],
     PAGES,
   );
@@ -708,242 +735,4 @@ export function slowModuleBytes(): Uint8Array {
   const bits = { name: 'bits', params: new Array<number>(9).fill(I32) };
   const fns = [expFunction(), logFunction(), finishFunction(false), finishFunction(true)];
   return moduleBytes(fns, PAGES, [bits]);
-}
-
-// ---------------------------------------------------------------------------------------------
-// The instances and the chunked drivers.
-
-type Bits = (
-  k0: number,
-  k1: number,
-  lo: number,
-  hi: number,
-  c2: number,
-  c3: number,
-  n: number,
-  dst: number,
-  list: number,
-) => void;
-/** A kernel: (k0, k1, …) → number of rejections left. */
-type Kernel = (k0: number, k1: number, ...p: number[]) => number;
-
-interface Kernels {
-  bits: Bits;
-  uniform32: Kernel;
-  uniform64: Kernel;
-  zig32: Kernel;
-  zig64: Kernel;
-  finish32: Kernel;
-  finish64: Kernel;
-  exp: (z: number) => number;
-  log: (x: number) => number;
-  u32: Uint32Array;
-  f32: Float32Array;
-  f64: Float64Array;
-  i32: Int32Array;
-}
-
-let kernels: Kernels | null | undefined;
-let enabled = true;
-let minElements = 64;
-
-function instantiate(): Kernels | null {
-  const fast = compileModule(fastModuleBytes);
-  const slow = compileModule(slowModuleBytes);
-  if (fast === null || slow === null) return null;
-  try {
-    const api = wasmApi()!;
-    const memory = new api.Memory({ initial: PAGES });
-    const a = new api.Instance(fast, { env: { memory } }).exports;
-    const b = new api.Instance(slow, { env: { memory, bits: a.bits } }).exports;
-    const f64 = new Float64Array(memory.buffer);
-    for (let t = 0; t < 256; t++) {
-      f64[2 * t] = ZIG_W32[t];
-      f64[2 * t + 1] = ZIG_TH[t];
-      f64[(ZT64 >> 3) + 2 * t] = ZIG_W64[t];
-      f64[(ZT64 >> 3) + 2 * t + 1] = ZIG_TH[t];
-    }
-    f64.set(ZIG_F, ZF >> 3);
-    return {
-      bits: a.bits as Bits,
-      uniform32: a.uniform32 as Kernel,
-      uniform64: a.uniform64 as Kernel,
-      zig32: a.zig32 as Kernel,
-      zig64: a.zig64 as Kernel,
-      finish32: b.finish32 as Kernel,
-      finish64: b.finish64 as Kernel,
-      exp: b.exp as (z: number) => number,
-      log: b.log as (x: number) => number,
-      u32: new Uint32Array(memory.buffer),
-      f32: new Float32Array(memory.buffer),
-      f64,
-      i32: new Int32Array(memory.buffer),
-    };
-  } catch {
-    return null;
-  }
-}
-
-/**
- * Turns the WebAssembly kernels on or off (for tests and benchmarks: both paths give the same
- * bits) and sets the least number of elements a fill needs to use them.
- */
-export function setWasmRandom(on: boolean, min = 64): void {
-  enabled = on;
-  minElements = min;
-}
-
-/** Whether the WebAssembly kernels exist on this engine (regardless of {@link setWasmRandom}). */
-export function wasmRandomAvailable(): boolean {
-  if (kernels === undefined) kernels = instantiate();
-  return kernels !== null;
-}
-
-/** The slow path's `exp` and `log` (for tests), or null without WebAssembly SIMD. */
-export function wasmMath(): { exp(z: number): number; log(x: number): number } | null {
-  return wasmRandomAvailable() ? kernels! : null;
-}
-
-/** The kernels for a fill of n elements, or null (then the JavaScript path runs). */
-function kernelsFor(n: number): Kernels | null {
-  if (!enabled || n < minElements) return null;
-  if (kernels === undefined) kernels = instantiate();
-  return kernels;
-}
-
-const TWO_32 = 2 ** 32;
-
-/** Finishes a rejected draw: element e (byte t, value x of its first attempt) goes to out[i]. */
-export type Finish = (i: number, e: number, t: number, x: number) => void;
-
-/**
- * The chunk loop of every fill: element e (start ≤ e < start + n) is output e − e₀ of the
- * kernel call for the chunk of blocks from b₀, e₀ = epb·b₀ (epb = 2 elements per block for
- * float64, else 4). `run(lo, hi, nBlocks, dst, elo, ehi)` (b₀ = hi·2³² + lo, e₀ = ehi·2³² + elo)
- * writes the chunk's outputs from byte dst and returns the number of rejections left in REJ,
- * which `finish` completes.
- */
-function drive(
-  w: Kernels,
-  out: Float32Array | Float64Array | Uint32Array,
-  start: number,
-  run: (lo: number, hi: number, nb: number, dst: number, elo: number, ehi: number) => number,
-  finish: Finish | null,
-): void {
-  const n = out.length;
-  const wide = out instanceof Float64Array;
-  const view = wide ? w.f64 : out instanceof Float32Array ? w.f32 : w.u32;
-  const epb = wide ? 2 : 4;
-  const bpe = wide ? 8 : 4;
-  for (let k = 0; k < n; ) {
-    const block = Math.floor((start + k) / epb);
-    const lane = start + k - block * epb;
-    const m = Math.min(n - k, CHUNK - lane);
-    const nBlocks = Math.ceil((lane + m) / epb / BLOCK_QUANTUM) * BLOCK_QUANTUM;
-    const lo = block % TWO_32;
-    const e0 = block * epb;
-    const elo = e0 % TWO_32;
-    const dst = OUT + ((out.byteOffset + (k - lane) * bpe) & 4080);
-    const r = run(lo, (block - lo) / TWO_32, nBlocks, dst, elo, (e0 - elo) / TWO_32);
-    const first = dst / bpe + lane;
-    out.set(view.subarray(first, first + m) as never, k);
-    for (let j = 0; j < r && finish !== null; j++) {
-      const c = w.i32[(REJ >> 2) + 4 * j];
-      if (c >= lane && c < lane + m) {
-        finish(k + c - lane, e0 + c, w.i32[(REJ >> 2) + 4 * j + 1], w.f64[(REJ >> 3) + 2 * j + 1]);
-      }
-    }
-    k += m;
-  }
-}
-
-/**
- * The uniform fill of `uniform.ts` in WebAssembly (d = high − low, t the threshold at which a
- * value is replaced by low); false if it did not run (then use JavaScript).
- */
-export function wasmUniform(
-  k0: number,
-  k1: number,
-  out: Float32Array | Float64Array,
-  low: number,
-  d: number,
-  t: number,
-  start: number,
-): boolean {
-  const w = kernelsFor(out.length);
-  if (w === null) return false;
-  const narrow = out instanceof Float32Array;
-  // The kernels multiply the integer by ds = d·2^-24 (or 2^-53): the same product if exact.
-  const scale = narrow ? 2 ** 24 : 2 ** 53;
-  const ds = d / scale;
-  if (ds * scale !== d) return false;
-  const f = narrow ? w.uniform32 : w.uniform64;
-  drive(w, out, start, (lo, hi, nb, dst) => f(k0, k1, lo, hi, nb, dst, low, ds, t), null);
-  return true;
-}
-
-/** The primary words of `uniformBits` in WebAssembly; false if it did not run. */
-export function wasmBits(k0: number, k1: number, out: Uint32Array, start: number): boolean {
-  const w = kernelsFor(out.length);
-  if (w === null) return false;
-  const f = w.bits;
-  const run = (lo: number, hi: number, nb: number, dst: number) => {
-    f(k0, k1, lo, hi, 0, 0, nb, dst, 0);
-    return 0;
-  };
-  drive(w, out, start, run, null);
-  return true;
-}
-
-/**
- * A point x = c + dir·δ (a finite c; δ growing from |c|·2⁻⁵⁰) where `ok(x)` holds, for a
- * predicate that is monotone in x (so it holds beyond); +∞·dir if none is found.
- */
-function inward(c: number, dir: 1 | -1, ok: (x: number) => boolean): number {
-  let d = Math.max(Math.abs(c), 2 ** -1000) * 2 ** -50;
-  for (let i = 0; i < 80; i++, d *= 2) {
-    const x = c + dir * d;
-    if (ok(x)) return x;
-  }
-  return dir * Number.POSITIVE_INFINITY;
-}
-
-/**
- * The ziggurat of `normal.ts` / `truncated-normal.ts` in WebAssembly (see {@link zigFunction}
- * and {@link finishFunction}; a = −∞, b = +∞ for the normal); `finish` completes the draws the
- * kernels leave. False if it did not run.
- */
-export function wasmZiggurat(
-  k0: number,
-  k1: number,
-  out: Float32Array | Float64Array,
-  mean: number,
-  std: number,
-  a: number,
-  b: number,
-  tLo: number,
-  tHi: number,
-  lo32: number,
-  hi32: number,
-  start: number,
-  finish: Finish,
-): boolean {
-  const w = kernelsFor(out.length);
-  if (w === null) return false;
-  const wide = out instanceof Float64Array;
-  const fast = wide ? w.zig64 : w.zig32;
-  const slow = wide ? w.finish64 : w.finish32;
-  // The fast path accepts x in [a2, b2] ⊆ [a, b], where no output needs clamping: the rest goes
-  // to the slow path, which clamps.
-  const v = (x: number) => mean + std * x;
-  const a2 = v(a) >= tLo ? a : inward(a, 1, (x) => v(x) >= tLo);
-  const b2 = v(b) <= tHi ? b : inward(b, -1, (x) => v(x) <= tHi);
-  const bounded = a2 > Number.NEGATIVE_INFINITY || b2 < Number.POSITIVE_INFINITY ? 1 : 0;
-  const p = [mean, std, a, b, tLo, tHi, lo32, hi32] as const;
-  const run = (lo: number, hi: number, nb: number, dst: number, elo: number, ehi: number) => {
-    const r = fast(k0, k1, lo, hi, nb, dst, bounded, mean, std, a2, b2);
-    return r === 0 ? 0 : slow(k0, k1, r, elo, ehi, dst, ...p);
-  };
-  drive(w, out, start, run, finish);
-  return true;
 }

@@ -8,17 +8,13 @@ import {
   fillUniform,
   type Key,
   philoxSourceFromKey,
-  uniformBits,
 } from '../../src/random/index.js';
 import { truncatedMethod } from '../../src/random/truncated-normal.js';
-import {
-  CHUNK,
-  fastModuleBytes,
-  setWasmRandom,
-  slowModuleBytes,
-  wasmMath,
-  wasmRandomAvailable,
-} from '../../src/random/wasm.js';
+import { setWasmRandom, wasmMath, wasmRandomAvailable } from '../../src/random/wasm.js';
+import { fastModuleBytes, LAYOUT, slowModuleBytes } from '../../src/random/wasm-kernels.js';
+import { FILLS, type Fill, type FloatArray, type Out } from './wasm-fills.js';
+
+const CHUNK = LAYOUT.CHUNK;
 
 // The WebAssembly kernels must give exactly the bits of the JavaScript samplers (the fallback
 // where WebAssembly SIMD is unavailable). The golden hashes of samplers.test.ts run through the
@@ -26,10 +22,6 @@ import {
 // JavaScript path stays pinned by the goldens too.
 
 afterEach(() => setWasmRandom(true));
-
-type FloatArray = Float32Array | Float64Array;
-type Out = FloatArray | Uint32Array;
-type Fill = (key: Key, out: Out, start: number) => void;
 
 /** The output of `fill` with the kernels (forced, whatever the size) and without. */
 function both(fill: Fill, key: Key, make: () => Out, start: number): [Out, Out] {
@@ -42,48 +34,6 @@ function both(fill: Fill, key: Key, make: () => Out, start: number): [Out, Out] 
   setWasmRandom(true);
   return [wasm, js];
 }
-
-const src = (k: Key) => philoxSourceFromKey(k);
-const FILLS: [string, Fill][] = [
-  ['uniformBits', (k, o, s) => uniformBits(k, o as Uint32Array, s)],
-  ['uniform(-3, 5)', (k, o, s) => fillUniform(k, o as FloatArray, -3, 5, s)],
-  // high not a float32 and rounding reaching it: the replacement by low
-  [
-    'uniform(1 - 2^-20, 1 - 2^-30)',
-    (k, o, s) => fillUniform(k, o as FloatArray, 1 - 2 ** -20, 1 - 2 ** -30, s),
-  ],
-  ['normal(1, 2)', (k, o, s) => fillNormal(k, o as FloatArray, 1, 2, s)],
-  ['normal(0, 1e-300)', (k, o, s) => fillNormal(k, o as FloatArray, 0, 1e-300, s)],
-  ['normal(0, 1e308) (overflow to ±∞)', (k, o, s) => fillNormal(k, o as FloatArray, 0, 1e308, s)],
-  ...(
-    [
-      [-2, 2],
-      [0, Number.POSITIVE_INFINITY],
-      [Number.NEGATIVE_INFINITY, Number.POSITIVE_INFINITY],
-      [-1, 1], // ~32 % rejected
-      [0, 2], // ~52 % rejected
-      [-2.5, 0.1], // mirrored
-    ] as const
-  ).map(
-    ([a, b]) =>
-      [
-        `truncatedNormal(0.5, 3, [${a}, ${b}])`,
-        (k: Key, o: Out, s: number) => fillTruncatedNormal(k, o as FloatArray, 0.5, 3, a, b, s),
-      ] as [string, Fill],
-  ),
-  // Absolute bounds (PhiloxSource.truncatedNormal), normal rejection (standardized ±2.5): values
-  // that rounding to float32 pushes past a bound (v within 1e-7 of 1) are set to the bound.
-  [
-    'source.truncatedNormal(1, 4e-8, [1 - 1e-7, 1 + 1e-7])',
-    (k, o, s) => src(k).truncatedNormal(o as FloatArray, 1, 4e-8, 1 - 1e-7, 1 + 1e-7, s),
-  ],
-  // no float32 strictly inside (standardized ±2): both bounds collapse to one float32
-  [
-    'source.truncatedNormal(1.000000015, 2.5e-9, [1.00000001, 1.00000002])',
-    (k, o, s) =>
-      src(k).truncatedNormal(o as FloatArray, 1.000000015, 2.5e-9, 1.00000001, 1.00000002, s),
-  ],
-];
 
 const TYPES: [string, (n: number) => Out][] = [
   ['float32', (n) => new Float32Array(n)],
@@ -143,14 +93,25 @@ describe('WebAssembly kernels', () => {
   });
 
   it('the truncations above use the normal-rejection method (the kernels)', () => {
-    for (const [a, b] of [
+    const bounds = [
       [-2, 2],
       [-1, 1],
       [0, 2],
       [-2.5, 0.1], // mirrored
-    ]) {
-      expect(truncatedMethod(a, b)).toBe('normal');
-    }
+      [(1 - 1e-7 - 1) / 4e-8, (1 + 1e-7 - 1) / 4e-8], // the clamping case
+      [(1.00000001 - 1.000000015) / 2.5e-9, (1.00000002 - 1.000000015) / 2.5e-9],
+    ];
+    for (const [a, b] of bounds) expect(truncatedMethod(a, b)).toBe('normal');
+  });
+
+  it('the clamping case clamps to both bounds (float32)', () => {
+    const out = new Float32Array(20_000);
+    philoxSourceFromKey({ k0: 1, k1: 2 }).truncatedNormal(out, 1, 4e-8, 1 - 1e-7, 1 + 1e-7);
+    expect(out.every((v) => v >= 1 - 1e-7 && v <= 1 + 1e-7)).toBe(true);
+    // 1 − 2^-24 (the least float32 ≥ 1 − 1e-7) takes the values rounded below it
+    expect(out.filter((v) => v === 1 - 2 ** -24).length).toBeGreaterThan(100);
+    // 1 takes those rounded up to 1 + 2^-23 > 1 + 1e-7, beside those rounded to 1
+    expect(out.filter((v) => v > 1).length).toBe(0);
   });
 
   for (const [name, fill] of FILLS) {

@@ -1,0 +1,299 @@
+/**
+ * The WebAssembly path of the samplers: instantiates the kernels of `wasm-kernels.ts` once,
+ * and runs fills on them as {@link Job}s, chunk by chunk, optionally split across threads by a
+ * registered {@link ParallelRunner} (the Node worker pool of `pool-node.ts`). The JavaScript
+ * samplers stay the fallback where WebAssembly SIMD is unavailable; both give the same bits.
+ *
+ * @internal
+ */
+
+import { compileModule } from '../tensor/wasm-assembler.js';
+import { fastModuleBytes, LAYOUT, type Layout, slowModuleBytes } from './wasm-kernels.js';
+import { ZIG_TH, ZIG_W32, ZIG_W64 } from './ziggurat-fast.js';
+import { ZIG_F } from './ziggurat-tables.js';
+
+/** A kernel of the fast module. */
+export type FastKernel = 'words' | 'uniform32' | 'uniform64' | 'zig32' | 'zig64';
+
+/**
+ * A fill on the kernels, as plain data (so that a worker can run it): chunk after chunk,
+ * `fast(k0, k1, lo, hi, nBlocks, dst, ...args)` writes the outputs and returns its number of
+ * rejections, which `slow(k0, k1, count, elo, ehi, dst, ...slowArgs)` (if any) completes,
+ * returning how many are left for JavaScript.
+ */
+export interface Job {
+  readonly k0: number;
+  readonly k1: number;
+  readonly fast: FastKernel;
+  readonly args: readonly number[];
+  readonly slow: 'finish32' | 'finish64' | null;
+  readonly slowArgs: readonly number[];
+}
+
+/** One instance of the kernels: its functions by name, views of its memory, its layout. */
+export interface Kernels {
+  readonly fns: Record<string, (...args: number[]) => number>;
+  readonly u32: Uint32Array;
+  readonly f32: Float32Array;
+  readonly f64: Float64Array;
+  readonly i32: Int32Array;
+  readonly layout: Layout;
+}
+
+/** Finishes a rejected draw in JavaScript: element e (byte t, value x of its first attempt) to out[i]. */
+export type Finish = (i: number, e: number, t: number, x: number) => void;
+
+/** An output array of the kernels. */
+export type Out = Float32Array | Float64Array | Uint32Array;
+
+/**
+ * Instantiates the two compiled modules on a new memory holding `tables` (the first bytes of an
+ * initialized instance's memory). Self-contained: workers run its source.
+ */
+export function instantiateKernels(
+  fast: object,
+  slow: object,
+  tables: Uint8Array,
+  layout: Layout,
+): Kernels {
+  type Api = {
+    Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
+    Instance: new (m: object, i: object) => { exports: Record<string, unknown> };
+  };
+  const api = (globalThis as unknown as { WebAssembly: Api }).WebAssembly;
+  const memory = new api.Memory({ initial: layout.PAGES });
+  new Uint8Array(memory.buffer).set(tables);
+  const a = new api.Instance(fast, { env: { memory } }).exports;
+  const b = new api.Instance(slow, { env: { memory, bits: a.bits } }).exports;
+  const buffer = memory.buffer;
+  return {
+    fns: { ...a, ...b } as Record<string, (...args: number[]) => number>,
+    u32: new Uint32Array(buffer),
+    f32: new Float32Array(buffer),
+    f64: new Float64Array(buffer),
+    i32: new Int32Array(buffer),
+    layout,
+  };
+}
+
+/**
+ * Runs `job` for out[k] = element start + k, chunk by chunk: element e is output e − e₀ of the
+ * chunk that starts at block b₀, e₀ = epb·b₀ (epb = 2 elements per block for float64, else 4);
+ * the draws left by the slow kernel go to `finish`. Self-contained: workers run its source.
+ */
+export function runJob(w: Kernels, job: Job, out: Out, start: number, finish: Finish | null): void {
+  const { OUT, CHUNK, REJ, QUANTUM } = w.layout;
+  const fast = w.fns[job.fast];
+  const slow = job.slow === null ? null : w.fns[job.slow];
+  const { k0, k1, args, slowArgs } = job;
+  const n = out.length;
+  const wide = out instanceof Float64Array;
+  const view = wide ? w.f64 : out instanceof Float32Array ? w.f32 : w.u32;
+  const epb = wide ? 2 : 4;
+  const bpe = wide ? 8 : 4;
+  const two32 = 2 ** 32;
+  for (let k = 0; k < n; ) {
+    const block = Math.floor((start + k) / epb);
+    const lane = start + k - block * epb;
+    const m = Math.min(n - k, CHUNK - lane);
+    const nBlocks = Math.ceil((lane + m) / epb / QUANTUM) * QUANTUM;
+    const lo = block % two32;
+    const e0 = block * epb;
+    const elo = e0 % two32;
+    // Outputs start 2 KiB off their destination modulo 4 KiB (OUT ≡ 2 KiB, destination buffers
+    // assumed page-aligned): a copy between addresses equal modulo 4 KiB is several times slower.
+    const dst = OUT + ((out.byteOffset + (k - lane) * bpe) & 4080);
+    let r = fast(k0, k1, lo, (block - lo) / two32, nBlocks, dst, ...args);
+    if (r > 0 && slow !== null) r = slow(k0, k1, r, elo, (e0 - elo) / two32, dst, ...slowArgs);
+    const first = dst / bpe + lane;
+    out.set(view.subarray(first, first + m) as never, k);
+    for (let j = 0; j < r && finish !== null; j++) {
+      const c = w.i32[(REJ >> 2) + 4 * j];
+      if (c >= lane && c < lane + m) {
+        finish(k + c - lane, e0 + c, w.i32[(REJ >> 2) + 4 * j + 1], w.f64[(REJ >> 3) + 2 * j + 1]);
+      }
+    }
+    k += m;
+  }
+}
+
+/** Runs jobs across threads (see `pool-node.ts`). */
+export interface ParallelRunner {
+  /** Runs `job` for out[k] = element start + k; false to let the caller run it. */
+  run(job: Job, out: Out, start: number, finish: Finish | null): boolean;
+}
+
+interface Instance {
+  readonly kernels: Kernels;
+  readonly fast: object;
+  readonly slow: object;
+}
+
+let instance: Instance | null | undefined;
+let enabled = true;
+let minElements = 64;
+let parallel: ParallelRunner | null = null;
+let parallelMin = 2 ** 20;
+
+function instantiate(): Instance | null {
+  const fast = compileModule(fastModuleBytes);
+  const slow = compileModule(slowModuleBytes);
+  if (fast === null || slow === null) return null;
+  try {
+    const tables = new Float64Array(LAYOUT.TABLES >> 3);
+    for (let t = 0; t < 256; t++) {
+      tables.set([ZIG_W32[t], ZIG_TH[t]], 2 * t);
+      tables.set([ZIG_W64[t], ZIG_TH[t]], 512 + 2 * t);
+    }
+    tables.set(ZIG_F, 1024);
+    const kernels = instantiateKernels(fast, slow, new Uint8Array(tables.buffer), LAYOUT);
+    return { kernels, fast, slow };
+  } catch {
+    return null;
+  }
+}
+
+function current(): Instance | null {
+  if (instance === undefined) instance = instantiate();
+  return instance;
+}
+
+/**
+ * Turns the WebAssembly kernels on or off (for tests and benchmarks: both paths give the same
+ * bits) and sets the least number of elements a fill needs to use them.
+ */
+export function setWasmRandom(on: boolean, min = 64): void {
+  enabled = on;
+  minElements = min;
+}
+
+/** Whether the WebAssembly kernels exist on this engine (regardless of {@link setWasmRandom}). */
+export function wasmRandomAvailable(): boolean {
+  return current() !== null;
+}
+
+/** The slow path's `exp` and `log` (for tests), or null without WebAssembly SIMD. */
+export function wasmMath(): { exp(z: number): number; log(x: number): number } | null {
+  const fns = current()?.kernels.fns;
+  return fns === undefined ? null : { exp: fns.exp, log: fns.log };
+}
+
+/**
+ * What a worker needs to run jobs: the compiled modules, the initial bytes of the memory and
+ * the layout; null without WebAssembly SIMD.
+ */
+export function workerKernels(): {
+  fast: object;
+  slow: object;
+  tables: Uint8Array;
+  layout: Layout;
+} | null {
+  const i = current();
+  if (i === null) return null;
+  const tables = new Uint8Array(i.kernels.u32.buffer, 0, LAYOUT.TABLES).slice();
+  return { fast: i.fast, slow: i.slow, tables, layout: LAYOUT };
+}
+
+/**
+ * Registers the runner that splits fills of at least `min` elements across threads (null: none).
+ * The runner calls {@link runJob} on its own instances (and {@link localRun} for its share).
+ */
+export function setParallelRunner(runner: ParallelRunner | null, min = 2 ** 20): void {
+  parallel = runner;
+  parallelMin = min;
+}
+
+/** Runs `job` on this thread's kernels; false without them. */
+export function localRun(job: Job, out: Out, start: number, finish: Finish | null): boolean {
+  const i = current();
+  if (i === null) return false;
+  runJob(i.kernels, job, out, start, finish);
+  return true;
+}
+
+/** Runs a job (on the threads of the parallel runner for large fills); false: use JavaScript. */
+function run(job: Job, out: Out, start: number, finish: Finish | null): boolean {
+  if (!enabled || out.length < minElements || current() === null) return false;
+  if (parallel !== null && out.length >= parallelMin && parallel.run(job, out, start, finish)) {
+    return true;
+  }
+  return localRun(job, out, start, finish);
+}
+
+/**
+ * The uniform fill of `uniform.ts` (d = high − low; t the value from which outputs are replaced
+ * by low); false if it did not run (then use JavaScript).
+ */
+export function wasmUniform(
+  k0: number,
+  k1: number,
+  out: Float32Array | Float64Array,
+  low: number,
+  d: number,
+  t: number,
+  start: number,
+): boolean {
+  const narrow = out instanceof Float32Array;
+  // The kernels multiply the integer by ds = d·2^-24 (or 2^-53): the same product if exact.
+  const scale = narrow ? 2 ** 24 : 2 ** 53;
+  const ds = d / scale;
+  if (ds * scale !== d) return false;
+  const fast = narrow ? 'uniform32' : 'uniform64';
+  return run({ k0, k1, fast, args: [low, ds, t], slow: null, slowArgs: [] }, out, start, null);
+}
+
+/** The primary words of `uniformBits`; false if it did not run. */
+export function wasmBits(k0: number, k1: number, out: Uint32Array, start: number): boolean {
+  return run({ k0, k1, fast: 'words', args: [], slow: null, slowArgs: [] }, out, start, null);
+}
+
+/**
+ * A point x = c + dir·δ (c finite; δ growing from |c|·2⁻⁵⁰) where `ok(x)` holds, for a
+ * predicate monotone in x (so it holds beyond); dir·∞ if none is found.
+ */
+function inward(c: number, dir: 1 | -1, ok: (x: number) => boolean): number {
+  let d = Math.max(Math.abs(c), 2 ** -1000) * 2 ** -50;
+  for (let i = 0; i < 80; i++, d *= 2) {
+    const x = c + dir * d;
+    if (ok(x)) return x;
+  }
+  return dir * Number.POSITIVE_INFINITY;
+}
+
+/**
+ * The ziggurat of `normal.ts` / `truncated-normal.ts` (a = −∞, b = +∞ for the normal): outputs
+ * mean + std·x for x in [a, b], lo32 where below tLo, else hi32 where above tHi; `finish`
+ * completes the draws the kernels leave. False if it did not run.
+ */
+export function wasmZiggurat(
+  k0: number,
+  k1: number,
+  out: Float32Array | Float64Array,
+  mean: number,
+  std: number,
+  a: number,
+  b: number,
+  tLo: number,
+  tHi: number,
+  lo32: number,
+  hi32: number,
+  start: number,
+  finish: Finish,
+): boolean {
+  const wide = out instanceof Float64Array;
+  // The fast path accepts x in [a2, b2] ⊆ [a, b], where no output needs clamping: the rest goes
+  // to the slow path, which clamps.
+  const v = (x: number) => mean + std * x;
+  const a2 = v(a) >= tLo ? a : inward(a, 1, (x) => v(x) >= tLo);
+  const b2 = v(b) <= tHi ? b : inward(b, -1, (x) => v(x) <= tHi);
+  const bounded = a2 > Number.NEGATIVE_INFINITY || b2 < Number.POSITIVE_INFINITY ? 1 : 0;
+  const job: Job = {
+    k0,
+    k1,
+    fast: wide ? 'zig64' : 'zig32',
+    args: [bounded, mean, std, a2, b2],
+    slow: wide ? 'finish64' : 'finish32',
+    slowArgs: [mean, std, a, b, tLo, tHi, lo32, hi32],
+  };
+  return run(job, out, start, finish);
+}
