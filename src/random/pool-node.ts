@@ -4,13 +4,13 @@
  * exactly the bits of one thread (element i of a stream depends on (key, i) alone, so any split
  * gives the same values). Node only: the engine-neutral core knows it as a `ParallelRunner`.
  *
- * Protocol: each worker runs the kernels of `wasm.ts` (their compiled modules are shared) and
- * waits on a shared control word; a fill posts each worker its range (a job: kernels and
- * arguments, as data) and notifies it, computes its own range meanwhile, then waits for the
- * workers (Atomics.wait, so fills stay synchronous). Outputs on a SharedArrayBuffer are written
- * in place; other outputs go through shared scratch buffers, in rounds, the main thread copying
- * one round while the workers compute the next. The rare draws the kernels leave to JavaScript
- * come back as a list and are finished on the main thread.
+ * Protocol: each worker runs the kernels of `wasm.ts` on a shared WebAssembly memory of its own,
+ * whose upper part holds two scratch buffers, and waits on a shared control word. A fill goes in
+ * rounds: each worker is posted a range (a job: kernels and arguments, as data) and notified; the
+ * main thread computes its own (smaller) range in place meanwhile, waits for the workers
+ * (Atomics.wait, so fills stay synchronous), posts the next round into the other scratch buffers
+ * and copies this round's out of them. The rare draws the kernels leave to JavaScript come back
+ * as a list and are finished on the main thread.
  */
 
 import { availableParallelism } from 'node:os';
@@ -21,6 +21,7 @@ import {
   Worker,
 } from 'node:worker_threads';
 import { checkInteger } from '../tensor/errors.js';
+import { wasmApi } from '../tensor/wasm-assembler.js';
 import {
   type Finish,
   instantiateKernels,
@@ -32,14 +33,15 @@ import {
   setParallelRunner,
   workerKernels,
 } from './wasm.js';
+import { LAYOUT } from './wasm-kernels.js';
 
 /** The worker's program: the kernels' instantiation and chunk loop (their own source) + a loop. */
 const WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const instantiateKernels = ${instantiateKernels.toString()};
 const runJob = ${runJob.toString()};
-const { fast, slow, tables, layout, ctrl, port } = workerData;
-const w = instantiateKernels(fast, slow, tables, layout);
+const { fast, slow, tables, layout, memory, ctrl, port } = workerData;
+const w = instantiateKernels(fast, slow, tables, layout, memory);
 const types = { Float32Array, Float64Array, Uint32Array };
 Atomics.store(ctrl, 3, 1);
 let seq = 0;
@@ -48,11 +50,11 @@ for (;;) {
   seq = Atomics.load(ctrl, 0);
   const received = receiveMessageOnPort(port);
   if (received === undefined) continue;
-  const { job, type, buffer, byteOffset, length, start } = received.message;
+  const { job, type, byteOffset, length, start } = received.message;
   const left = [];
   let status = 1;
   try {
-    const out = new types[type](buffer, byteOffset, length);
+    const out = new types[type](memory.buffer, byteOffset, length);
     runJob(w, job, out, start, (i, e, t, x) => left.push(i, e, t, x));
   } catch {
     status = 2;
@@ -64,124 +66,109 @@ for (;;) {
 }
 `;
 
-/** One worker: its control words [posted, done, status, ready] and its end of the channel. */
+/** Elements per worker and round (a scratch buffer holds one round: 4 MiB of float64). */
+const ROUND = 2 ** 19;
+/**
+ * The scratch buffers' offset in a worker's memory, their size (a round, and 4 KiB to place it),
+ * and the memory's pages.
+ */
+const SCRATCH = LAYOUT.PAGES * 65536;
+const SCRATCH_BYTES = ROUND * 8 + 4096;
+const PAGES = LAYOUT.PAGES + Math.ceil((2 * SCRATCH_BYTES) / 65536);
+/**
+ * The main thread's range per round is a worker's less this fraction for each worker whose
+ * outputs it copies (a copy costs a sixth to a tenth of computing them).
+ */
+const COPY_SHARE = 0.15;
+
+/** One worker: control words [posted, done, status, ready], its memory and channel end. */
 interface Slot {
   readonly worker: Worker;
   readonly ctrl: Int32Array;
   readonly port: MessagePort;
-  /** Scratch outputs (two, alternating by round) for fills of non-shared arrays. */
-  readonly scratch: [SharedArrayBuffer | null, SharedArrayBuffer | null];
+  readonly memory: { buffer: SharedArrayBuffer };
 }
 
-/** A range posted to a worker. */
+/** A range posted to a worker: out[offset … offset + length) of the fill, in `scratch`. */
 interface Task {
   readonly slot: Slot;
-  /** Where its outputs go in the fill's output. */
   readonly offset: number;
   readonly length: number;
-  /** Its output (a view of the fill's output, or of scratch). */
-  readonly out: Out;
+  readonly scratch: Out;
 }
-
-type OutType = 'Float32Array' | 'Float64Array' | 'Uint32Array';
 
 /** `finish` for a part of the output that starts at `offset`. */
 const shifted = (finish: Finish | null, offset: number): Finish | null =>
   finish === null || offset === 0 ? finish : (i, e, t, x) => finish(offset + i, e, t, x);
 
-/** Elements per thread and round for non-shared outputs (4 MiB of float64 per scratch buffer). */
-const ROUND = 2 ** 19;
-
 class Pool implements ParallelRunner {
   /** Tasks posted to workers, and those that failed (redone on the main thread). */
   readonly stats = { tasks: 0, failed: 0 };
-  /** The workers of the current fill (those that have started). */
-  private slots: readonly Slot[] = [];
 
-  constructor(private readonly all: readonly Slot[]) {}
+  constructor(private readonly slots: readonly Slot[]) {}
 
   get threads(): number {
-    return this.all.length + 1;
+    return this.slots.length + 1;
   }
 
   /** Whether every worker has started. */
   get ready(): boolean {
-    return this.all.every((s) => Atomics.load(s.ctrl, 3) === 1);
+    return this.slots.every((s) => Atomics.load(s.ctrl, 3) === 1);
   }
 
   run(job: Job, out: Out, start: number, finish: Finish | null): boolean {
-    this.slots = this.all.filter((s) => Atomics.load(s.ctrl, 3) === 1);
-    if (this.slots.length === 0) return false; // still starting: run here
-    if (out.buffer instanceof SharedArrayBuffer) this.runShared(job, out, start, finish);
-    else this.runRounds(job, out, start, finish);
-    return true;
-  }
-
-  /** In place: one part per thread, the first on this thread. */
-  private runShared(job: Job, out: Out, start: number, finish: Finish | null): void {
+    const slots = this.slots.filter((s) => Atomics.load(s.ctrl, 3) === 1);
+    if (slots.length === 0) return false; // still starting: run here
     const n = out.length;
-    const part = Math.ceil(n / (this.slots.length + 1) / 64) * 64;
-    const tasks: Task[] = [];
-    this.slots.forEach((slot, s) => {
-      const offset = Math.min(n, (s + 1) * part);
-      const length = Math.min(n, offset + part) - offset;
-      if (length > 0) {
-        const view = out.subarray(offset, offset + length);
-        tasks.push({ ...this.post(slot, job, view, start + offset), offset });
-      }
-    });
-    localRun(job, out.subarray(0, Math.min(n, part)), start, finish);
-    for (const task of tasks) this.complete(task, job, out, start, finish);
-  }
-
-  /** Through scratch buffers, in rounds: the workers compute round r + 1 while round r is copied. */
-  private runRounds(job: Job, out: Out, start: number, finish: Finish | null): void {
-    const n = out.length;
-    const step = ROUND * (this.slots.length + 1);
-    const schedule = (r0: number, round: number): Task[] => {
+    // Per round: `size` elements per worker (a round at most, less for small fills), `own` here.
+    const size = Math.min(ROUND, Math.ceil(n / (slots.length + 1) / 64) * 64);
+    const own = Math.max(0, Math.floor(size * (1 - COPY_SHARE * slots.length)));
+    const step = own + size * slots.length;
+    /** Posts the workers' ranges of the round at r0 into their scratch buffers `which`. */
+    const post = (r0: number, which: number): Task[] => {
       const tasks: Task[] = [];
-      this.slots.forEach((slot, s) => {
-        const offset = Math.min(n, r0 + (s + 1) * ROUND);
-        const length = Math.min(n, offset + ROUND) - offset;
-        if (length > 0) {
-          const view = this.scratchView(slot, (round & 1) as 0 | 1, out, length);
-          tasks.push({ ...this.post(slot, job, view, start + offset), offset });
-        }
+      slots.forEach((slot, s) => {
+        const offset = Math.min(n, r0 + own + s * size);
+        const length = Math.min(n, offset + size) - offset;
+        if (length > 0) tasks.push(this.post(slot, job, out, offset, length, start, which));
       });
       return tasks;
     };
-    let tasks = schedule(0, 0);
+    let tasks = post(0, 0);
     for (let r0 = 0, round = 0; r0 < n; r0 += step, round++) {
-      localRun(job, out.subarray(r0, Math.min(n, r0 + ROUND)), start + r0, shifted(finish, r0));
+      const end = Math.min(n, r0 + own);
+      if (end > r0) localRun(job, out.subarray(r0, end), start + r0, shifted(finish, r0));
       const done = tasks.map((task) => [task, this.wait(task)] as const);
-      tasks = r0 + step < n ? schedule(r0 + step, round + 1) : [];
-      for (const [task, left] of done) {
-        out.set(task.out as never, task.offset);
-        this.finishLeft(task, left, job, out, start, finish);
-      }
+      tasks = r0 + step < n ? post(r0 + step, (round + 1) & 1) : [];
+      for (const [task, left] of done) this.complete(task, left, job, out, start, finish);
     }
+    return true;
   }
 
-  /** A view of `length` elements of the slot's scratch buffer `which`, typed as `out`. */
-  private scratchView(slot: Slot, which: 0 | 1, out: Out, length: number): Out {
-    const bytes = ROUND * 8;
-    let buffer = slot.scratch[which];
-    if (buffer === null) buffer = slot.scratch[which] = new SharedArrayBuffer(bytes);
+  private post(
+    slot: Slot,
+    job: Job,
+    out: Out,
+    offset: number,
+    length: number,
+    start: number,
+    which: number,
+  ): Task {
     const Ctor = out.constructor as new (b: SharedArrayBuffer, o: number, n: number) => Out;
-    return new Ctor(buffer, 0, length);
-  }
-
-  private post(slot: Slot, job: Job, out: Out, start: number): Task {
-    const type = out.constructor.name as OutType;
-    const { buffer, byteOffset, length } = out;
-    slot.port.postMessage({ job, type, buffer, byteOffset, length, start });
-    this.stats.tasks++;
+    // The copy out of shared memory is word by word, fast only between addresses equal modulo
+    // 8; 2 KiB apart modulo 4 KiB avoids 4K aliasing (destination buffers page-aligned).
+    const at = out.byteOffset + offset * out.BYTES_PER_ELEMENT + 2048;
+    const byteOffset = SCRATCH + which * SCRATCH_BYTES + (at & 4095);
+    const scratch = new Ctor(slot.memory.buffer, byteOffset, length);
+    const type = out.constructor.name;
+    slot.port.postMessage({ job, type, byteOffset, length, start: start + offset });
     Atomics.add(slot.ctrl, 0, 1);
     Atomics.notify(slot.ctrl, 0);
-    return { slot, offset: 0, length, out };
+    this.stats.tasks++;
+    return { slot, offset, length, scratch };
   }
 
-  /** Waits for the task; its leftover draws, or null if it failed. */
+  /** Waits for the task: its leftover draws, or null if it failed. */
   private wait(task: Task): number[] | null {
     const { ctrl, port } = task.slot;
     const posted = Atomics.load(ctrl, 0);
@@ -192,12 +179,8 @@ class Pool implements ParallelRunner {
     return Atomics.load(ctrl, 2) === 1 && left !== undefined ? left : null;
   }
 
-  private complete(task: Task, job: Job, out: Out, start: number, finish: Finish | null): void {
-    this.finishLeft(task, this.wait(task), job, out, start, finish);
-  }
-
-  /** Finishes a task's leftover draws, or redoes its range here if the worker failed. */
-  private finishLeft(
+  /** Copies a task's outputs and finishes its leftover draws, or redoes it here if it failed. */
+  private complete(
     task: Task,
     left: number[] | null,
     job: Job,
@@ -211,13 +194,14 @@ class Pool implements ParallelRunner {
       localRun(job, out.subarray(offset, offset + length), start + offset, shifted(finish, offset));
       return;
     }
+    out.set(task.scratch as never, offset);
     for (let j = 0; j + 3 < left.length && finish !== null; j += 4) {
       finish(offset + left[j], left[j + 1], left[j + 2], left[j + 3]);
     }
   }
 
   terminate(): Promise<unknown> {
-    return Promise.all(this.all.map((s) => s.worker.terminate()));
+    return Promise.all(this.slots.map((s) => s.worker.terminate()));
   }
 }
 
@@ -235,15 +219,17 @@ export interface WorkerPoolOptions {
  * Starts the worker pool (once: a running pool is kept; stop it first to change its size): from
  * then on, fills of the counter-based samplers (`fillUniform`, `fillNormal`,
  * `fillTruncatedNormal`, `uniformBits`, a `PhiloxSource`'s methods) of at least `minElements`
- * elements are split across `threads` threads, with the same bits as on one. Needs WebAssembly
- * SIMD; without it nothing starts.
+ * elements are split across `threads` threads, with the same bits as on one. Workers start in
+ * the background (until they have, fills run here; {@link workerPoolReady} waits for them).
+ * Needs WebAssembly SIMD and shared memory; without them nothing starts.
  *
  * @returns the number of threads that fill (1 if the pool could not start).
  * @throws RangeError if `threads` or `minElements` is not a positive integer.
  * @example
  * ```ts
- * import { startWorkerPool, stopWorkerPool } from 'weightinit/node';
+ * import { startWorkerPool, stopWorkerPool, workerPoolReady } from 'weightinit/node';
  * startWorkerPool(); // e.g. 2 on two cores
+ * await workerPoolReady();
  * const w = heNormal([4096, 4096], { seed: 0 }); // 16 M elements on both cores
  * await stopWorkerPool();
  * ```
@@ -258,16 +244,23 @@ export function startWorkerPool(options: WorkerPoolOptions = {}): number {
     setParallelRunner(pool, minElements);
     return pool.threads;
   }
-  const kernels = workerKernels();
-  if (kernels === null || threads < 2) return 1;
+  const kernels = threads < 2 ? null : workerKernels(PAGES);
+  if (kernels === null) return 1;
   const slots: Slot[] = [];
-  for (let i = 1; i < threads; i++) {
-    const ctrl = new Int32Array(new SharedArrayBuffer(16));
-    const { port1, port2 } = new MessageChannel();
-    const workerData = { ...kernels, ctrl, port: port2 };
-    const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2] });
-    worker.unref();
-    slots.push({ worker, ctrl, port: port1, scratch: [null, null] });
+  try {
+    for (let i = 1; i < threads; i++) {
+      const Memory = wasmApi()!.Memory;
+      const memory = new Memory({ initial: PAGES, maximum: PAGES, shared: true });
+      const ctrl = new Int32Array(new SharedArrayBuffer(16));
+      const { port1, port2 } = new MessageChannel();
+      const workerData = { ...kernels, memory, ctrl, port: port2 };
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2] });
+      worker.unref();
+      slots.push({ worker, ctrl, port: port1, memory: memory as unknown as Slot['memory'] });
+    }
+  } catch {
+    for (const s of slots) void s.worker.terminate();
+    return 1;
   }
   pool = new Pool(slots);
   setParallelRunner(pool, minElements);

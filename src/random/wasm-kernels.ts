@@ -112,6 +112,7 @@ import {
   i32x4,
   i64,
   LOOP,
+  MEMORY_COPY,
   moduleBytes,
   type Part,
   RETURN,
@@ -447,11 +448,16 @@ function wordsFunction(): Fn {
   return f;
 }
 
+/** `copy(dst, src, bytes)`: `memory.copy` (a plain copy, also in a shared memory). */
+function copyFunction(): Fn {
+  return new Fn('copy', ['dst', 'src', 'n']).emit('dst', 'src', 'n', MEMORY_COPY);
+}
+
 /**
- * The fast-path module's bytes: imports `env.memory`; exports bits, uniform32/64, zig32/64 and
- * words.
+ * The fast-path module's bytes: imports `env.memory` (shared, of at most `sharedMaxPages` pages,
+ * if given: for workers); exports bits, uniform32/64, zig32/64, words and copy.
  */
-export function fastModuleBytes(): Uint8Array {
+export function fastModuleBytes(sharedMaxPages?: number): Uint8Array {
   return moduleBytes(
     [
       bitsFunction(),
@@ -460,8 +466,11 @@ export function fastModuleBytes(): Uint8Array {
       zigFunction(false),
       zigFunction(true),
       wordsFunction(),
+      copyFunction(),
     ],
     PAGES,
+    [],
+    sharedMaxPages,
   );
 }
 
@@ -730,9 +739,12 @@ function finishFunction(wide: boolean): Fn {
   return f;
 }
 
-/** The slow-path module's bytes: imports `env.memory` and `env.bits`; exports exp, finish32/64. */
-export function slowModuleBytes(): Uint8Array {
+/**
+ * The slow-path module's bytes: imports `env.memory` (shared as for {@link fastModuleBytes}) and
+ * `env.bits`; exports exp, log, finish32/64.
+ */
+export function slowModuleBytes(sharedMaxPages?: number): Uint8Array {
   const bits = { name: 'bits', params: new Array<number>(9).fill(I32) };
   const fns = [expFunction(), logFunction(), finishFunction(false), finishFunction(true)];
-  return moduleBytes(fns, PAGES, [bits]);
+  return moduleBytes(fns, PAGES, [bits], sharedMaxPages);
 }

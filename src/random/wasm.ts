@@ -47,21 +47,22 @@ export type Finish = (i: number, e: number, t: number, x: number) => void;
 export type Out = Float32Array | Float64Array | Uint32Array;
 
 /**
- * Instantiates the two compiled modules on a new memory holding `tables` (the first bytes of an
- * initialized instance's memory). Self-contained: workers run its source.
+ * Instantiates the two compiled modules on `memory` (a new one if null), its first bytes set to
+ * `tables` (those of an initialized instance). Self-contained: workers run its source.
  */
 export function instantiateKernels(
   fast: object,
   slow: object,
   tables: Uint8Array,
   layout: Layout,
+  memory: { buffer: ArrayBuffer } | null,
 ): Kernels {
   type Api = {
     Memory: new (d: { initial: number }) => { buffer: ArrayBuffer };
     Instance: new (m: object, i: object) => { exports: Record<string, unknown> };
   };
   const api = (globalThis as unknown as { WebAssembly: Api }).WebAssembly;
-  const memory = new api.Memory({ initial: layout.PAGES });
+  if (memory === null) memory = new api.Memory({ initial: layout.PAGES });
   new Uint8Array(memory.buffer).set(tables);
   const a = new api.Instance(fast, { env: { memory } }).exports;
   const b = new api.Instance(slow, { env: { memory, bits: a.bits } }).exports;
@@ -79,7 +80,9 @@ export function instantiateKernels(
 /**
  * Runs `job` for out[k] = element start + k, chunk by chunk: element e is output e − e₀ of the
  * chunk that starts at block b₀, e₀ = epb·b₀ (epb = 2 elements per block for float64, else 4);
- * the draws left by the slow kernel go to `finish`. Self-contained: workers run its source.
+ * the draws left by the slow kernel go to `finish`. An `out` in the instance's memory is copied
+ * to by `memory.copy` (a TypedArray copy into shared memory is much slower). Self-contained:
+ * workers run its source.
  */
 export function runJob(w: Kernels, job: Job, out: Out, start: number, finish: Finish | null): void {
   const { OUT, CHUNK, REJ, QUANTUM } = w.layout;
@@ -106,7 +109,8 @@ export function runJob(w: Kernels, job: Job, out: Out, start: number, finish: Fi
     let r = fast(k0, k1, lo, (block - lo) / two32, nBlocks, dst, ...args);
     if (r > 0 && slow !== null) r = slow(k0, k1, r, elo, (e0 - elo) / two32, dst, ...slowArgs);
     const first = dst / bpe + lane;
-    out.set(view.subarray(first, first + m) as never, k);
+    if (out.buffer === view.buffer) w.fns.copy(out.byteOffset + k * bpe, first * bpe, m * bpe);
+    else out.set(view.subarray(first, first + m) as never, k);
     for (let j = 0; j < r && finish !== null; j++) {
       const c = w.i32[(REJ >> 2) + 4 * j];
       if (c >= lane && c < lane + m) {
@@ -123,19 +127,13 @@ export interface ParallelRunner {
   run(job: Job, out: Out, start: number, finish: Finish | null): boolean;
 }
 
-interface Instance {
-  readonly kernels: Kernels;
-  readonly fast: object;
-  readonly slow: object;
-}
-
-let instance: Instance | null | undefined;
+let instance: Kernels | null | undefined;
 let enabled = true;
 let minElements = 64;
 let parallel: ParallelRunner | null = null;
 let parallelMin = 2 ** 20;
 
-function instantiate(): Instance | null {
+function instantiate(): Kernels | null {
   const fast = compileModule(fastModuleBytes);
   const slow = compileModule(slowModuleBytes);
   if (fast === null || slow === null) return null;
@@ -146,14 +144,13 @@ function instantiate(): Instance | null {
       tables.set([ZIG_W64[t], ZIG_TH[t]], 512 + 2 * t);
     }
     tables.set(ZIG_F, 1024);
-    const kernels = instantiateKernels(fast, slow, new Uint8Array(tables.buffer), LAYOUT);
-    return { kernels, fast, slow };
+    return instantiateKernels(fast, slow, new Uint8Array(tables.buffer), LAYOUT, null);
   } catch {
     return null;
   }
 }
 
-function current(): Instance | null {
+function current(): Kernels | null {
   if (instance === undefined) instance = instantiate();
   return instance;
 }
@@ -174,15 +171,16 @@ export function wasmRandomAvailable(): boolean {
 
 /** The slow path's `exp` and `log` (for tests), or null without WebAssembly SIMD. */
 export function wasmMath(): { exp(z: number): number; log(x: number): number } | null {
-  const fns = current()?.kernels.fns;
+  const fns = current()?.fns;
   return fns === undefined ? null : { exp: fns.exp, log: fns.log };
 }
 
 /**
- * What a worker needs to run jobs: the compiled modules, the initial bytes of the memory and
- * the layout; null without WebAssembly SIMD.
+ * What a worker needs to run jobs on a shared memory of `pages` pages (its first
+ * `layout.PAGES` the kernels', the rest free): the modules compiled for such a memory, the
+ * initial bytes of the memory and the layout; null without WebAssembly SIMD or shared memory.
  */
-export function workerKernels(): {
+export function workerKernels(pages: number): {
   fast: object;
   slow: object;
   tables: Uint8Array;
@@ -190,8 +188,11 @@ export function workerKernels(): {
 } | null {
   const i = current();
   if (i === null) return null;
-  const tables = new Uint8Array(i.kernels.u32.buffer, 0, LAYOUT.TABLES).slice();
-  return { fast: i.fast, slow: i.slow, tables, layout: LAYOUT };
+  const fast = compileModule(() => fastModuleBytes(pages));
+  const slow = compileModule(() => slowModuleBytes(pages));
+  if (fast === null || slow === null) return null;
+  const tables = new Uint8Array(i.u32.buffer, 0, LAYOUT.TABLES).slice();
+  return { fast, slow, tables, layout: LAYOUT };
 }
 
 /**
@@ -207,7 +208,7 @@ export function setParallelRunner(runner: ParallelRunner | null, min = 2 ** 20):
 export function localRun(job: Job, out: Out, start: number, finish: Finish | null): boolean {
   const i = current();
   if (i === null) return false;
-  runJob(i.kernels, job, out, start, finish);
+  runJob(i, job, out, start, finish);
   return true;
 }
 

@@ -15,7 +15,7 @@ export interface WasmApi {
   validate(bytes: Uint8Array): boolean;
   Module: new (bytes: Uint8Array) => object;
   Instance: new (module: object, imports: object) => { exports: Record<string, unknown> };
-  Memory: new (descriptor: { initial: number; maximum?: number }) => WasmMemory;
+  Memory: new (descriptor: { initial: number; maximum?: number; shared?: boolean }) => WasmMemory;
 }
 
 /** A `WebAssembly.Memory`. */
@@ -171,21 +171,27 @@ const signature = (params: readonly number[], results: readonly number[]) => [
 ];
 
 /**
- * The module's bytes: imports its memory as `env.memory` (at least `minPages` pages of 64 KiB)
- * and the functions `fnImports` from `env` (function i is the i-th import), then defines `fns`
- * (numbered after the imports, in order: `call(i)`), exporting each under its name.
+ * The module's bytes: imports its memory as `env.memory` (at least `minPages` pages of 64 KiB;
+ * a shared memory of at most `sharedMaxPages` pages if given) and the functions `fnImports` from
+ * `env` (function i is the i-th import), then defines `fns` (numbered after the imports, in
+ * order: `call(i)`), exporting each under its name.
  */
 export function moduleBytes(
   fns: readonly Fn[],
   minPages = 1,
   fnImports: readonly FnImport[] = [],
+  sharedMaxPages?: number,
 ): Uint8Array {
+  const limits =
+    sharedMaxPages === undefined
+      ? [0x00, ...uleb(minPages)]
+      : [0x03, ...uleb(minPages), ...uleb(sharedMaxPages)];
   const types = [
     ...fnImports.map((f) => signature(f.params, f.results ?? [])),
     ...fns.map((f) => f.type()),
   ];
   const imports = vec([
-    [...name('env'), ...name('memory'), 0x02, 0x00, ...uleb(minPages)],
+    [...name('env'), ...name('memory'), 0x02, ...limits],
     ...fnImports.map((f, i) => [...name('env'), ...name(f.name), 0x00, ...uleb(i)]),
   ]);
   const first = fnImports.length;
@@ -222,6 +228,8 @@ export const RETURN = [0x0f];
 export const br = (d: number) => [0x0c, ...uleb(d)];
 export const brIf = (d: number) => [0x0d, ...uleb(d)];
 export const call = (f: number) => [0x10, ...uleb(f)];
+/** `memory.copy`: (destination, source, bytes). */
+export const MEMORY_COPY = [0xfc, 0x0a, 0x00, 0x00];
 /** `select`: (a, b, condition) → condition ? a : b. */
 export const SELECT = [0x1b];
 
