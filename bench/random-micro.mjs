@@ -9,7 +9,7 @@
  *   npx tsc -p tsconfig.build.json && node bench/random-micro.mjs [--quick] [--no-pool]
  *
  * Shapes: a 256×128×3×3 conv kernel (295 k), 1024² (1 M) and 4096² (16 M). For each case and
- * path: a warm-up, then N repetitions; a cell is the median and, in parentheses, the best (the
+ * path: a warm-up (≥ 200 ms), then N repetitions; a cell is the median and, in parentheses, the best (the
  * least disturbed by other processes). The load average is printed before and after: on a
  * shared machine compare the paths of one run, not runs. A "straightforward Philox" (one block
  * at a time, rounds in a loop) is the baseline of the words.
@@ -56,9 +56,12 @@ function philoxSimple(k0, k1, first, n, out) {
   }
 }
 
-/** Times `run` (after a warm-up): [median, best] in M elements/s. */
+/**
+ * Times `run` after a warm-up of at least 200 ms (WebAssembly starts in a baseline compiler
+ * and moves to optimized code after some work): [median, best] in M elements/s.
+ */
 function time(n, run, reps) {
-  run();
+  for (let t0 = performance.now(), i = 0; i < 3 || performance.now() - t0 < 200; i++) run();
   const ms = [];
   for (let r = 0; r < reps; r++) {
     const t = performance.now();
