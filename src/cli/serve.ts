@@ -8,7 +8,7 @@ import type { Output } from './output.js';
 import { parseInteger } from './parse.js';
 
 /** The built playground (`vite build web`), beside `src/` and `dist/` in the package. */
-export const PLAYGROUND_DIR = fileURLToPath(new URL('../../web/dist/', import.meta.url));
+export const PLAYGROUND_DIR = fileURLToPath(new URL('../../dist/playground/', import.meta.url));
 
 const TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
