@@ -1,9 +1,24 @@
 import { Command, CommanderError } from 'commander';
 import { VERSION } from '../version.js';
 import { EXIT, exitCodeOf } from './errors.js';
-import { registerInspect } from './inspect.js';
 import { type Output, processOutput } from './output.js';
-import { registerSample } from './sample.js';
+
+/** Adds one subcommand (its options, arguments and action) to the program. */
+type Register = (program: Command, output: Output) => void;
+
+/**
+ * The subcommands, each loaded only when it runs (or for the full help): `sample` must not
+ * pay for the lab, the report or TensorFlow.js at start-up.
+ */
+const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
+  sample: async () => (await import('./sample.js')).registerSample,
+  recommend: async () => (await import('./recommend.js')).registerRecommend,
+  init: async () => (await import('./init.js')).registerInit,
+  inspect: async () => (await import('./inspect.js')).registerInspect,
+  lab: async () => (await import('./lab.js')).registerLab,
+  report: async () => (await import('./report.js')).registerReport,
+  serve: async () => (await import('./serve.js')).registerServe,
+};
 
 /**
  * Runs the `weightinit` command with `argv` (without the `node` and script entries) and
@@ -25,15 +40,16 @@ export async function main(
       writeOut: (t) => output.line(t.replace(/\n$/, '')),
       writeErr: (t) => output.error(t.replace(/\n$/, '')),
     });
-  // Subcommands inherit exitOverride and the output configuration (commander copies them).
-  registerSample(program, output);
-  registerInspect(program, output);
-  (await import('./recommend.js')).registerRecommend(program, output);
-  (await import('./init.js')).registerInit(program, output);
-  (await import('./lab.js')).registerLab(program, output);
-  (await import('./report.js')).registerReport(program, output);
-  (await import('./serve.js')).registerServe(program, output);
   try {
+    // Subcommands inherit exitOverride and the output configuration (commander copies them).
+    // A known command name first loads that command alone; anything else (help, a typo, no
+    // command) loads them all, so that help lists them and commander suggests the nearest.
+    const loaders = Object.hasOwn(COMMANDS, argv[0] ?? '')
+      ? [COMMANDS[argv[0] as string] as () => Promise<Register>]
+      : Object.values(COMMANDS);
+    for (const register of await Promise.all(loaders.map((load) => load()))) {
+      register(program, output);
+    }
     await program.parseAsync([...argv], { from: 'user' });
     return EXIT.ok;
   } catch (error) {
