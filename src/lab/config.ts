@@ -51,18 +51,23 @@ export function numberField(
   return v;
 }
 
-/** A non-empty list, each element checked by `check`, or the default when undefined. */
+/**
+ * A non-empty list, each element checked by `check`, or the default when undefined. Lists of
+ * alternatives (strategies, seeds, depths) must not repeat an element (`distinct`, the default);
+ * lists of sizes, such as the widths of consecutive layers, may (`distinct: false`).
+ */
 export function listField<T>(
   fn: string,
   arg: string,
   value: unknown,
   fallback: readonly T[],
   check: (element: unknown, arg: string) => T,
+  distinct = true,
 ): T[] {
   if (value === undefined) return [...fallback];
   if (!Array.isArray(value) || value.length === 0) rangeError(fn, arg, 'a non-empty list', value);
   const out = value.map((v, i) => check(v, `${arg}[${i}]`));
-  if (new Set(out.map((v) => JSON.stringify(v))).size !== out.length)
+  if (distinct && new Set(out.map((v) => JSON.stringify(v))).size !== out.length)
     rangeError(fn, arg, 'a list without repetition', value);
   return out;
 }

@@ -169,8 +169,13 @@ export function resolveSymmetryConfig(config: SymmetryConfig = {}): ResolvedSymm
     strategies: parseStrategies(c.strategies ?? SYMMETRY_STRATEGIES, fn).map((s) => s.label),
     activation: choiceField(fn, 'activation', c.activation, 'tanh', LAB_ACTIVATION_NAMES),
     inputs: intField(fn, 'inputs', c.inputs, 8, 1, 4096),
-    hidden: listField(fn, 'hidden', c.hidden, [16, 16, 16], (v, a) =>
-      intField(fn, a, v, 1, 1, 4096),
+    hidden: listField(
+      fn,
+      'hidden',
+      c.hidden,
+      [16, 16, 16],
+      (v, a) => intField(fn, a, v, 1, 1, 4096),
+      false,
     ),
     examples: intField(fn, 'examples', c.examples, 128, 1, 1 << 16),
     steps: intField(fn, 'steps', c.steps, 300, 0, 1_000_000),

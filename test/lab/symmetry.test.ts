@@ -74,6 +74,14 @@ describe.each(['tanh', 'relu'])('symmetry, %s', (activation) => {
   });
 });
 
+describe('symmetry: layer widths', () => {
+  it('accepts equal widths (the widths of consecutive layers may repeat)', async () => {
+    const report = await symmetry({ hidden: [8, 8], steps: 2, strategies: ['zeros'] } as never);
+    expect(report.config.hidden).toEqual([8, 8]);
+    expect(report.results[0]?.distinctUnits).toEqual([1, 1]);
+  });
+});
+
 describe('symmetry: bad configurations', () => {
   it.each([
     [{ hidden: [] }, /`hidden` must be a non-empty list/],
