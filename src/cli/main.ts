@@ -42,11 +42,16 @@ export async function main(
     });
   try {
     // Subcommands inherit exitOverride and the output configuration (commander copies them).
-    // A known command name first loads that command alone; anything else (help, a typo, no
-    // command) loads them all, so that help lists them and commander suggests the nearest.
-    const loaders = Object.hasOwn(COMMANDS, argv[0] ?? '')
-      ? [COMMANDS[argv[0] as string] as () => Promise<Register>]
-      : Object.values(COMMANDS);
+    // A known command name first loads that command alone, the version flag none; anything
+    // else (help, a typo, no command) loads them all, so that help lists them and commander
+    // suggests the nearest.
+    const first = argv[0] ?? '';
+    const loaders =
+      first === '-V' || first === '--version'
+        ? []
+        : Object.hasOwn(COMMANDS, first)
+          ? [COMMANDS[first] as () => Promise<Register>]
+          : Object.values(COMMANDS);
     for (const register of await Promise.all(loaders.map((load) => load()))) {
       register(program, output);
     }

@@ -27,4 +27,21 @@ describe('bin/weightinit.js', () => {
     expect(VERSION).toBe(pkg.version);
     expect(cli('--version').stdout.trim()).toBe(VERSION);
   });
+
+  it('loads only the command it runs: `sample` does not load TensorFlow.js (start-up time)', () => {
+    // TensorFlow.js is CommonJS, so whatever loads it lands in require.cache.
+    const script = `
+      import { createRequire } from 'node:module';
+      const { main } = await import('./dist/cli/main.js');
+      const quiet = { line() {}, error() {} };
+      const code = await main(['sample', 'he-normal', '--shape', '4,4'], quiet);
+      const cache = Object.keys(createRequire(import.meta.url).cache);
+      console.log(JSON.stringify({ code, tfjs: cache.filter((k) => k.includes('@tensorflow')).length }));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: root,
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ code: 0, tfjs: 0 });
+  });
 });
