@@ -288,6 +288,8 @@ export interface SchemeFeatures {
     | undefined;
   /** The exact pattern, when the values are gain·I (identity) or the Dirac pattern. */
   readonly pattern?: { readonly kind: 'identity' | 'dirac'; readonly value: number } | undefined;
+  /** Each block's value, when a 1-D tensor is constant on 4 or 3 equal blocks (gate biases). */
+  readonly gates?: readonly number[] | undefined;
 }
 
 /** What detection knows of a tensor besides its values. */
@@ -484,6 +486,29 @@ function decide(
   };
 }
 
+/** PyTorch's gate order of an LSTM and of a GRU (the blocks of their stacked biases). */
+const GATE_NAMES: Readonly<Record<number, readonly string[]>> = {
+  4: ['i', 'f', 'g', 'o'],
+  3: ['r', 'z', 'n'],
+};
+
+/**
+ * `constant per gate block i 0, f 1, g 0, o 0 (an LSTM forget-gate bias 1)`: gates are named
+ * when the tensor belongs to a recurrent layer whose hidden size makes the blocks its gates.
+ */
+function gateLabel(values: readonly number[], count: number, ctx: SchemeContext): string {
+  const names = GATE_NAMES[values.length];
+  const gates =
+    names !== undefined && ctx.rnnHidden !== undefined && ctx.rnnHidden * values.length === count;
+  const list = values.map((v, k) => (gates ? `${names[k]} ${round(v)}` : `${round(v)}`));
+  const [i, f, g, o] = values;
+  const forget =
+    gates && values.length === 4 && i === 0 && g === 0 && o === 0
+      ? ` (an LSTM forget-gate bias ${round(f)})`
+      : '';
+  return `constant per ${gates ? 'gate ' : ''}block: ${list.join(', ')}${forget}`;
+}
+
 /**
  * The scheme a tensor most likely came from, with a confidence and the runner-up (see the
  * module's documentation for the model).
@@ -518,6 +543,9 @@ export function detectScheme(f: SchemeFeatures, ctx: SchemeContext = {}): Detect
         spec: kind === 'identity' ? { name: 'identity', gain: value } : { name: 'dirac' },
       },
     );
+  }
+  if (f.gates !== undefined) {
+    return exact('gate-constant', gateLabel(f.gates, f.count, ctx), {});
   }
   const maxAbs = Math.max(Math.abs(f.min), Math.abs(f.max));
   const shapes = (['uniform', 'truncated-normal', 'normal'] as const).map((d) => ({

@@ -20,6 +20,9 @@
  * - Pattern: whether the values are exactly g·I (rank 2) or the Dirac pattern (rank ≥ 3,
  *   `kernelGeometry`'s centre tap): zeros everywhere but one equal non-zero value at each
  *   (o, o, centre).
+ * - Gate blocks (rank 1): whether the values are constant on each of {@link GATE_BLOCKS}
+ *   equal blocks (4: an LSTM's i, f, g, o; 3: a GRU's r, z, n), as a recurrent bias with a
+ *   forget-gate bias is.
  *
  * Memory: the hashes, the orthogonality sample and the pattern's positions, each bounded by
  * its limit whatever the tensor's size; checks over a limit are skipped and say why.
@@ -36,6 +39,9 @@ export const ORTHOGONAL_LINES = 64;
 export const ORTHOGONAL_SAMPLE_ELEMENTS = 1 << 21;
 /** Diagonal positions checked at most for the identity/Dirac pattern. */
 export const MAX_PATTERN_POSITIONS = 1 << 22;
+
+/** Numbers of equal blocks checked for blockwise-constant 1-D tensors (gate biases), first match wins. */
+export const GATE_BLOCKS = [4, 3] as const;
 
 /** Statistics of a tensor's values. */
 export interface TensorStats {
@@ -95,6 +101,11 @@ export interface StructureChecks {
   readonly identicalUnits: UnitsCheck | Skipped | null;
   /** The exact identity/Dirac pattern when the values have it, else null. */
   readonly pattern: { readonly kind: 'identity' | 'dirac'; readonly value: number } | null;
+  /**
+   * The value of each block when a 1-D tensor is constant on each of 4 (or else 3) equal blocks
+   * of at least 2 elements, not all equal, all finite; else null.
+   */
+  readonly gates: readonly number[] | null;
 }
 
 /** The 2-D view of a tensor of rank ≥ 2: `[shape[0], rest]` (out-in), `[rest, last]` (in-out). */
@@ -202,6 +213,10 @@ export class TensorAccumulator {
   private patternValue = Number.NaN;
   private patternNext = 0;
 
+  // Gate blocks: for each candidate count, the block length, each block's value (NaN until
+  // seen) and whether the values so far fit.
+  private readonly gateChecks: { length: number; values: Float64Array; ok: boolean }[] = [];
+
   /** Plans the checks for a tensor of `shape` stored in `layout`. */
   constructor(
     readonly shape: readonly number[],
@@ -210,6 +225,14 @@ export class TensorAccumulator {
     let size = 1;
     for (const d of shape) size *= d;
     this.size = size;
+    if (shape.length === 1) {
+      for (const blocks of GATE_BLOCKS) {
+        if (size % blocks === 0 && size / blocks >= 2) {
+          const values = new Float64Array(blocks).fill(Number.NaN);
+          this.gateChecks.push({ length: size / blocks, values, ok: true });
+        }
+      }
+    }
     if (shape.length < 2 || size === 0) return;
     const { rows, cols } = matrixView(shape, layout);
     this.rows = rows;
@@ -267,6 +290,7 @@ export class TensorAccumulator {
     if (this.h1 !== null) this.hash(values, start);
     if (this.sample !== null) this.keepSample(values, start);
     if (this.patternOk) this.checkPattern(values, start);
+    for (const g of this.gateChecks) if (g.ok) g.ok = blockwiseConstant(g, values, start);
   }
 
   private moments(values: Float32Array | Float64Array): void {
@@ -480,6 +504,16 @@ export class TensorAccumulator {
     this.patternNext = p;
   }
 
+  /** The gate blocks' values, when one of the checks held to the end (see {@link StructureChecks}). */
+  private gates(): number[] | null {
+    if (this.next !== this.size) return null;
+    for (const g of this.gateChecks) {
+      const v = [...g.values];
+      if (g.ok && v.every(Number.isFinite) && v.some((x) => x !== v[0])) return v;
+    }
+    return null;
+  }
+
   /** The statistics (call after the last chunk). */
   stats(): TensorStats {
     const n = this.n;
@@ -509,6 +543,7 @@ export class TensorAccumulator {
         this.patternOk && this.next === this.size && this.patternNext === this.positions!.length
           ? { kind: this.patternKind, value: this.patternValue }
           : null,
+      gates: this.gates(),
     };
   }
 
@@ -573,4 +608,23 @@ export class TensorAccumulator {
       zeroUnits,
     };
   }
+}
+
+/**
+ * Whether `values` (elements `start …` of the tensor) keep every block of `g` constant, each
+ * block's value being its first element's (NaN and −0 vs 0 count as different).
+ */
+function blockwiseConstant(
+  g: { readonly length: number; readonly values: Float64Array },
+  values: Float32Array | Float64Array,
+  start: number,
+): boolean {
+  for (let i = 0; i < values.length; ) {
+    const block = Math.floor((start + i) / g.length);
+    const end = Math.min(values.length, (block + 1) * g.length - start);
+    if (Number.isNaN(g.values[block])) g.values[block] = values[i];
+    const v = g.values[block];
+    for (; i < end; i++) if (!Object.is(values[i], v)) return false;
+  }
+  return true;
 }

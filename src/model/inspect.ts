@@ -474,6 +474,7 @@ function inspected(
         dtype: t.dtype,
         orthogonality: orth !== null && 'residual' in orth ? orth : undefined,
         pattern: checks.pattern ?? undefined,
+        gates: checks.gates ?? undefined,
       },
       ctx,
     );
