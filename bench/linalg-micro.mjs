@@ -6,6 +6,12 @@
 //     --js           also time the JavaScript kernels (WebAssembly off): the fallback path
 //     --cold         also time the first call in a fresh process (JIT not warm), one per shape
 //     --json         one JSON object per line instead of a table
+//     --no-pool      skip the worker-pool column
+//     --threads N    threads of the worker pool (default: the available parallelism)
+//
+// With the worker pool (weightinit/node's startWorkerPool; here its QR part), `poolMs` and
+// `poolMedianMs` are the min and median wall times on all threads, `poolGflops` the GFLOP/s of
+// the min, and `same` says whether its result has the bits of the one-thread run.
 //
 // Per shape: min and median wall time (ms) of warm calls, CPU time (ms) of the fastest, and the
 // GFLOP/s of the min, counting 4·M·N² − 4N³/3 flops (dgeqrf + dorgqr) for M = max(rows, cols),
@@ -14,10 +20,14 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { setWasmKernels } from '../dist/linalg/kernels.js';
 import { orthogonalize } from '../dist/linalg/orthogonal.js';
+import { linalgPoolReady, startLinalgPool, stopLinalgPool } from '../dist/linalg/pool-node.js';
 import { householderQR } from '../dist/linalg/qr.js';
 import { householderQRReference } from '../dist/linalg/reference.js';
 
-const args = new Set(process.argv.slice(2));
+const argv = process.argv.slice(2);
+const args = new Set(argv);
+const threadsArg = argv.indexOf('--threads');
+const threads = threadsArg >= 0 ? Number(argv[threadsArg + 1]) : undefined;
 
 /** Standard normal matrix from a seeded mulberry32 + Box–Muller (benchmark input only). */
 function gaussian(size, seed) {
@@ -106,6 +116,18 @@ for (const [r, c] of shapes) {
     cpuMs: round(t.cpu),
     gflops: round(flops(r, c) / t.min / 1e6),
   };
+  if (!args.has('--no-pool')) {
+    const one = orthogonalize(a, r, c);
+    startLinalgPool(threads === undefined ? {} : { threads });
+    await linalgPoolReady();
+    const p = time(() => orthogonalize(a, r, c), runs);
+    const q = orthogonalize(a, r, c);
+    await stopLinalgPool();
+    row.poolMs = round(p.min);
+    row.poolMedianMs = round(p.median);
+    row.poolGflops = round(flops(r, c) / p.min / 1e6);
+    row.same = one.every((v, i) => Object.is(v, q[i]));
+  }
   if (args.has('--js')) {
     setWasmKernels(false);
     row.jsMs = round(time(() => orthogonalize(a, r, c), Math.min(runs, 3)).min);

@@ -85,6 +85,8 @@ export interface Heap {
   readonly x: Float64Array;
   /** Whether the WebAssembly kernels run the products. */
   readonly wasm: boolean;
+  /** The runner whose workers share this heap's memory, if any (see {@link updateBlock}). */
+  readonly runner?: ParallelRunner;
   /**
    * For `pairs` pairs of rows of A (row q at `a + q·as`) and `quads` groups of four rows of B
    * (row l at `b + l·bs`), over `len` elements: y[q·ys + l] += A_q · B_l, each dot product summed
@@ -121,6 +123,103 @@ export interface Heap {
 let wasmEnabled = true;
 
 /**
+ * Runs the row panels of a block update on several threads that share the heap's memory (the
+ * Node worker pool of `pool-node.ts`). Every thread runs {@link updateRows} on whole panels of
+ * {@link PANEL} rows, so each element is computed by exactly the arithmetic of one thread.
+ */
+export interface ParallelRunner {
+  /**
+   * Kernels on the memory the workers share, at least `bytes` long (grown if needed; its
+   * contents are unspecified), or null if that memory cannot hold them.
+   */
+  kernels(bytes: number): WasmKernels | null;
+  /**
+   * Runs panels `0 … panels−1` of {@link updateRows} with `args` = (m, cOff, rows, v, len, ib, y,
+   * y2, b) across the threads, `local(i)` running panel i on this one; returns when all are done.
+   * Throws if a worker failed.
+   */
+  run(args: readonly number[], panels: number, local: (panel: number) => void): void;
+}
+
+let runner: ParallelRunner | null = null;
+let runnerMinSize = 2 ** 17;
+let runnerMinWork = 2 ** 20;
+
+/**
+ * Registers the runner that splits large block updates across threads (null: none). Heaps of at
+ * least `minSize` doubles are then made in its shared memory, and updates of at least `minWork`
+ * multiply–adds per pass (rows × len × ib) are split. Results are the same bits either way.
+ */
+export function setParallelRunner(
+  r: ParallelRunner | null,
+  minSize = 2 ** 17,
+  minWork = 2 ** 20,
+): void {
+  runner = r;
+  runnerMinSize = minSize;
+  runnerMinWork = minWork;
+}
+
+/** Rows of C per panel of a block update (even, so row pairs are those of one thread). */
+export const PANEL = 16;
+
+/**
+ * Rows `r0 … r1−1` of a block update in the transposed layout (C row q at `cOff + q·m`, `len`
+ * elements; V `ib × len` dense at `v`; B `ib × ib` at `b`; Y, Y₂ `rows × ib` at `y`, `y2`):
+ * Y = C Vᵀ, Y₂ = Y Bᵀ, C ← C − Y₂ V, for these rows only. Each row's values depend on that
+ * row alone (the products' order of operations is fixed per element), so panels can run in
+ * any order, on any thread. Self-contained with the products (workers run its source).
+ */
+export function updateRows(
+  h: Heap,
+  m: number,
+  cOff: number,
+  r0: number,
+  r1: number,
+  v: number,
+  len: number,
+  ib: number,
+  y: number,
+  y2: number,
+  b: number,
+): void {
+  const rows = r1 - r0;
+  const c = cOff + r0 * m;
+  const yr = y + r0 * ib;
+  const y2r = y2 + r0 * ib;
+  gemmABt(h, c, m, rows, v, len, ib, len, yr);
+  gemmABt(h, yr, ib, rows, b, ib, ib, ib, y2r);
+  gemmSubAB(h, c, m, rows, y2r, ib, v, len, len);
+}
+
+/**
+ * C ← C − ((C Vᵀ) Bᵀ) V for the `rows` rows of C (see {@link updateRows}), panel by panel of
+ * {@link PANEL} rows (each panel's rows stay in cache from the first product to the last), on
+ * the threads of the heap's runner when the update is large enough. Same bits either way.
+ */
+export function updateBlock(
+  h: Heap,
+  m: number,
+  cOff: number,
+  rows: number,
+  v: number,
+  len: number,
+  ib: number,
+  y: number,
+  y2: number,
+  b: number,
+): void {
+  const panels = Math.ceil(rows / PANEL);
+  const panel = (i: number) =>
+    updateRows(h, m, cOff, i * PANEL, Math.min(rows, (i + 1) * PANEL), v, len, ib, y, y2, b);
+  if (h.runner !== undefined && panels > 1 && rows * len * ib >= runnerMinWork) {
+    h.runner.run([m, cOff, rows, v, len, ib, y, y2, b], panels, panel);
+    return;
+  }
+  for (let i = 0; i < panels; i++) panel(i);
+}
+
+/**
  * Turns the WebAssembly kernels off (`false`) or back on (`true`, the default, used when the
  * engine supports WebAssembly SIMD). For tests and benchmarks: results are identical either way.
  */
@@ -134,7 +233,12 @@ export function setWasmKernels(enabled: boolean): void {
  * copy results out.
  */
 export function createHeap(size: number): Heap {
-  const k = wasmEnabled ? instantiateKernels(size * 8) : null;
+  if (!wasmEnabled) return new JsHeap(new Float64Array(size));
+  if (runner !== null && size >= runnerMinSize) {
+    const k = runner.kernels(size * 8);
+    if (k !== null) return new WasmHeap(k, size, runner);
+  }
+  const k = instantiateKernels(size * 8);
   return k === null ? new JsHeap(new Float64Array(size)) : new WasmHeap(k, size);
 }
 
@@ -142,7 +246,11 @@ class WasmHeap implements Heap {
   readonly x: Float64Array;
   readonly wasm = true;
   private readonly k: WasmKernels;
-  constructor(k: WasmKernels, size: number) {
+  constructor(
+    k: WasmKernels,
+    size: number,
+    readonly runner?: ParallelRunner,
+  ) {
     this.k = k;
     this.x = new Float64Array(k.buffer, 0, size);
   }
@@ -258,7 +366,7 @@ export function gemmABt(
 }
 
 /** One dot product in the order of the kernels: two lanes (even, odd t), their sum, the odd end. */
-function dotLanes(x: Float64Array, a0: number, b0: number, len: number): number {
+export function dotLanes(x: Float64Array, a0: number, b0: number, len: number): number {
   let s0 = 0;
   let s1 = 0;
   const even = len & ~1;
@@ -368,12 +476,12 @@ export function gemmSubAB(
   }
 }
 
-function axpy(x: Float64Array, c0: number, s: number, b0: number, len: number): void {
+export function axpy(x: Float64Array, c0: number, s: number, b0: number, len: number): void {
   for (let t = 0; t < len; t++) x[c0 + t] += s * x[b0 + t];
 }
 
 /** Row c0 −= (1 × 4 block of y at y0) · (rows b0 + {0,1,2,3}·bs). */
-function sub1x4(
+export function sub1x4(
   x: Float64Array,
   c0: number,
   y0: number,

@@ -20,7 +20,7 @@
  */
 import { checkInteger, checkKnownKeys, rangeError, typeError } from '../tensor/errors.js';
 import { larfg } from './householder.js';
-import { applyReflectorToRows, createHeap, gemmABt, gemmSubAB, type Heap } from './kernels.js';
+import { applyReflectorToRows, createHeap, gemmABt, type Heap, updateBlock } from './kernels.js';
 import { checkFiniteEntries, checkMatrix, transposeInto } from './matrix.js';
 
 /** What {@link householderQR} returns. */
@@ -409,9 +409,8 @@ function applyBlock(
   }
   const rows = end - j - ib;
   const cOff = (j + ib) * m + j;
-  gemmABt(h, cOff, m, rows, L.v, len, ib, len, L.y); // Y = Cᵀ V
-  gemmABt(h, L.y, ib, rows, L.b, ib, ib, ib, L.y2); // Y₂ = Y T or Y Tᵀ
-  gemmSubAB(h, cOff, m, rows, L.y2, ib, L.v, len, len); // Cᵀ ← Cᵀ − Y₂ Vᵀ
+  // Y = Cᵀ V, Y₂ = Y T or Y Tᵀ, Cᵀ ← Cᵀ − Y₂ Vᵀ: row panels of Cᵀ, on several threads if any.
+  updateBlock(h, m, cOff, rows, L.v, len, ib, L.y, L.y2, L.b);
 }
 
 /**

@@ -232,9 +232,29 @@ function subFunction(): Fn {
   return f;
 }
 
-/** The module's bytes: imports `env.memory`, exports `abt` and `sub`. */
-export function kernelModuleBytes(): Uint8Array {
-  return moduleBytes([abtFunction(), subFunction()]);
+/**
+ * The module's bytes: imports `env.memory` (a shared memory of at most `sharedMaxPages` pages if
+ * given, for worker threads), exports `abt` and `sub`.
+ */
+export function kernelModuleBytes(sharedMaxPages?: number): Uint8Array {
+  return moduleBytes([abtFunction(), subFunction()], 1, [], sharedMaxPages);
+}
+
+/** Pages of the largest memory the kernels use (2 GiB: byte offsets fit in 31 bits). */
+export const MAX_PAGES = 32768;
+
+/**
+ * The kernels compiled for a shared memory of at most {@link MAX_PAGES} pages (for the worker
+ * pool), or null where WebAssembly SIMD or threads are unavailable.
+ */
+export function sharedKernelModule(): object | null {
+  return compileModule(() => kernelModuleBytes(MAX_PAGES));
+}
+
+/** An instance of a module of {@link sharedKernelModule} on `memory` (a shared memory). */
+export function instantiateShared(module: object, memory: WasmMemory): WasmKernels {
+  const { exports } = new (wasmApi()!.Instance)(module, { env: { memory } });
+  return { buffer: memory.buffer, abt: exports.abt as AbtKernel, sub: exports.sub as SubKernel };
 }
 
 let compiled: object | null | undefined;

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHeap, setParallelRunner, setWasmKernels } from '../../src/linalg/kernels.js';
+import { orthogonalize } from '../../src/linalg/orthogonal.js';
+import {
+  linalgPoolReady,
+  linalgPoolStats,
+  startLinalgPool,
+  stopLinalgPool,
+} from '../../src/linalg/pool-node.js';
+import { householderQR } from '../../src/linalg/qr.js';
+import { gaussian } from './util.js';
+
+// The QR worker pool splits the block updates into panels of rows, run by whichever thread
+// claims them: the bits must be those of one thread, and of the JavaScript fallback. Here every
+// heap and every update goes to the pool (thresholds 1), with more threads than cores.
+
+const THREADS = 3;
+const start = () => startLinalgPool({ threads: THREADS, minSize: 1, minWork: 1 });
+
+/** `f` on one thread with the WebAssembly kernels, and with the JavaScript ones (no pool). */
+function oneThread<T>(f: () => T): [T, T] {
+  setParallelRunner(null);
+  try {
+    const wasm = f();
+    setWasmKernels(false);
+    const js = f();
+    return [wasm, js];
+  } finally {
+    setWasmKernels(true);
+    expect(start()).toBe(THREADS);
+  }
+}
+
+describe('QR worker pool', () => {
+  beforeAll(async () => {
+    expect(start()).toBe(THREADS);
+    expect(await linalgPoolReady()).toBe(THREADS);
+  });
+  afterAll(async () => {
+    const stats = linalgPoolStats();
+    expect(stats.updates).toBeGreaterThan(50);
+    await stopLinalgPool();
+    expect(linalgPoolStats()).toEqual({ updates: 0, workerPanels: 0 });
+  });
+
+  it('puts heaps in the shared memory while running', () => {
+    expect(createHeap(1000).x.buffer).toBeInstanceOf(SharedArrayBuffer);
+  });
+
+  // Odd sizes (odd panels, odd last rows), remainders of the blocks, wide and tall.
+  const shapes: [number, number][] = [
+    [300, 300],
+    [257, 203],
+    [131, 517],
+    [640, 97],
+  ];
+  for (const [rows, cols] of shapes) {
+    it(`orthogonalize ${rows}×${cols}: the bits of one thread and of JavaScript`, () => {
+      const a = gaussian(rows * cols, rows + cols);
+      const pooled = orthogonalize(a, rows, cols);
+      const [wasm, js] = oneThread(() => orthogonalize(a, rows, cols));
+      expect(pooled).toEqual(wasm);
+      expect(pooled).toEqual(js);
+    });
+  }
+
+  for (const blockSize of [4, 13, 32, 64]) {
+    it(`householderQR 333×250, blockSize ${blockSize}, with R: the bits of one thread`, () => {
+      const a = gaussian(333 * 250, blockSize);
+      const pooled = householderQR(a, 333, 250, { blockSize, r: true });
+      const [wasm, js] = oneThread(() => householderQR(a, 333, 250, { blockSize, r: true }));
+      expect(pooled).toEqual(wasm);
+      expect(pooled).toEqual(js);
+    });
+  }
+
+  it('the workers ran panels, and repeated runs agree (any split of the panels)', () => {
+    const a = gaussian(400 * 400, 7);
+    const before = linalgPoolStats().workerPanels;
+    const first = orthogonalize(a, 400, 400);
+    for (let i = 0; i < 3; i++) expect(orthogonalize(a, 400, 400)).toEqual(first);
+    expect(linalgPoolStats().workerPanels).toBeGreaterThan(before);
+  });
+
+  it('a second start keeps the running pool', () => {
+    expect(startLinalgPool({ threads: 5 })).toBe(THREADS);
+    expect(start()).toBe(THREADS);
+  });
+
+  it('rejects a bad thread count', () => {
+    expect(() => startLinalgPool({ threads: 0 })).toThrow(RangeError);
+  });
+});
