@@ -18,6 +18,7 @@ const COMMANDS: Readonly<Record<string, () => Promise<Register>>> = {
   lab: async () => (await import('./lab.js')).registerLab,
   report: async () => (await import('./report.js')).registerReport,
   serve: async () => (await import('./serve.js')).registerServe,
+  bench: async () => (await import('./bench.js')).registerBench,
 };
 
 /**

@@ -1,0 +1,98 @@
+/**
+ * Timing: a warm-up, then repetitions until a time budget; the median and the best. A wall
+ * clock on a shared machine: the best is the least disturbed, the median the typical.
+ */
+import type { Measured, Unit } from './types.js';
+
+/** How long to warm up and measure. */
+export interface Budget {
+  /** Warm-up: calls until at least this long has passed (WebAssembly tiers up). */
+  readonly warmupMs: number;
+  /** Timed repetitions continue until this long has passed ... */
+  readonly budgetMs: number;
+  /** ... and at least this many were made ... */
+  readonly minReps: number;
+  /** ... and at most this many. */
+  readonly maxReps: number;
+  /**
+   * A call longer than this is timed once after the warm-up; a first call longer than 5× this
+   * is itself the one timed repetition (a cold call: warming up would double a long wait).
+   */
+  readonly longRunMs: number;
+}
+
+/** The median of numbers (mean of the two middle ones for an even count); NaN for none. */
+export function median(xs: readonly number[]): number {
+  if (xs.length === 0) return Number.NaN;
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+/** Wall times of `run`, in ms, after a warm-up; `warm` false when a single cold call was kept. */
+export function timeCalls(
+  run: () => void,
+  budget: Budget,
+  now: () => number = performance.now.bind(performance),
+): { ms: number[]; warm: boolean } {
+  let t = now();
+  run();
+  let last = now() - t;
+  if (last > 5 * budget.longRunMs) return { ms: [last], warm: false };
+  const start = now();
+  while (now() - start < budget.warmupMs) {
+    t = now();
+    run();
+    last = now() - t;
+  }
+  const ms: number[] = [];
+  const reps = last > budget.longRunMs ? 1 : budget.maxReps;
+  const begin = now();
+  while (ms.length < reps && (ms.length < budget.minReps || now() - begin < budget.budgetMs)) {
+    t = now();
+    run();
+    ms.push(now() - t);
+  }
+  return { ms, warm: true };
+}
+
+/**
+ * Times `run`: in M elements/s of `elements` per call (unit `M/s`), or its wall time in ms
+ * (unit `ms`, `elements` unused).
+ */
+export function measure(run: () => void, elements: number, unit: Unit, budget: Budget): Measured {
+  const { ms, warm } = timeCalls(run, budget);
+  return summarize(ms, elements, unit, warm);
+}
+
+/** Median and best of wall times in ms, in `unit`. */
+export function summarize(
+  ms: readonly number[],
+  elements: number,
+  unit: Unit,
+  warm = true,
+): Measured {
+  const convert = (t: number) => (unit === 'M/s' ? elements / t / 1e3 : unit === 's' ? t / 1e3 : t);
+  const fastest = Math.min(...ms);
+  return {
+    median: round(convert(median(ms))),
+    best: round(convert(fastest)),
+    reps: ms.length,
+    unit,
+    warm,
+  };
+}
+
+/** Four significant digits (enough for noisy timings, short JSON). */
+export function round(x: number): number {
+  return Number.isFinite(x) ? Number(x.toPrecision(4)) : x;
+}
+
+/** The wall time in seconds one call is expected to take, from a measured figure. */
+export function secondsPerCall(m: Measured, elements: number): number {
+  return m.unit === 'M/s'
+    ? elements / (m.median * 1e6)
+    : m.unit === 'ms'
+      ? m.median / 1e3
+      : m.median;
+}

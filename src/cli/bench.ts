@@ -1,0 +1,111 @@
+import type { Command } from 'commander';
+import { DEFAULT_CHECKPOINT_SPEC } from '../bench/checkpoint-case.js';
+import type { BenchOptions } from '../bench/run.js';
+import { formatReport } from '../bench/table.js';
+import { type BenchDocument, GROUPS, type Group, PEERS, type Peer } from '../bench/types.js';
+import { writeFileAtomic } from '../io/file.js';
+import { UsageError } from './errors.js';
+import { bigintReplacer, type Output } from './output.js';
+
+/** Runs the benchmark (injected by tests with a smaller one). */
+export type RunBench = (options: BenchOptions) => Promise<BenchDocument>;
+
+interface BenchFlags {
+  json?: string | true;
+  markdown?: boolean;
+  quick?: boolean;
+  cases?: string;
+  peers?: string;
+  checkpoint?: string | boolean;
+  checkpointDtype?: string;
+  checkpointDir?: string;
+}
+
+/** Parses a comma-separated list of names from `valid` (or `none`). */
+export function parseList<T extends string>(flag: string, text: string, valid: readonly T[]): T[] {
+  const names = text
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+  if (names.length === 1 && names[0] === 'none') return [];
+  if (names.length === 0)
+    throw new UsageError(
+      `--${flag} must list some of ${valid.join(', ')} (or none), got "${text}"`,
+    );
+  for (const n of names) {
+    if (!(valid as readonly string[]).includes(n)) {
+      throw new UsageError(`--${flag} must be some of ${valid.join(', ')} (or none), got "${n}"`);
+    }
+  }
+  return [...new Set(names)] as T[];
+}
+
+/** Turns the flags into the benchmark's options. */
+export function benchOptions(flags: BenchFlags): BenchOptions {
+  const quick = flags.quick ?? false;
+  const groups =
+    flags.cases === undefined ? GROUPS : parseList<Group>('cases', flags.cases, GROUPS);
+  const peers = flags.peers === undefined ? PEERS : parseList<Peer>('peers', flags.peers, PEERS);
+  if (flags.json === '') throw new UsageError('--json FILE must not be empty');
+  // --checkpoint [spec] turns it on, --no-checkpoint off; by default on, except with --quick.
+  const on = flags.checkpoint === undefined ? !quick : flags.checkpoint !== false;
+  const spec = typeof flags.checkpoint === 'string' ? flags.checkpoint : DEFAULT_CHECKPOINT_SPEC;
+  if (!on && (flags.checkpointDtype !== undefined || flags.checkpointDir !== undefined)) {
+    throw new UsageError(
+      '--checkpoint-dtype and --checkpoint-dir need the checkpoint case (--checkpoint)',
+    );
+  }
+  const checkpoint = on
+    ? {
+        spec,
+        ...(flags.checkpointDtype === undefined ? {} : { dtype: flags.checkpointDtype }),
+        ...(flags.checkpointDir === undefined ? {} : { dir: flags.checkpointDir }),
+      }
+    : null;
+  return { quick, groups, peers, checkpoint };
+}
+
+/** The `bench` subcommand: weightinit against TF.js (and PyTorch when importable). */
+export function registerBench(
+  program: Command,
+  o: Output,
+  run: RunBench = async (options) => (await import('../bench/run.js')).runBench(options),
+): void {
+  program
+    .command('bench')
+    .description(
+      'benchmark against the peers: weightinit, TensorFlow.js cpu and wasm, PyTorch when `import torch` works (medians, ratios, the targets, the checkpoint case)',
+    )
+    .option('--json [file]', 'write the results as JSON to FILE (without FILE: print them as JSON)')
+    .option('--markdown', 'print the tables as Markdown (for the README)')
+    .option('--quick', 'the small shapes, shorter budgets, no checkpoint (unless --checkpoint)')
+    .option(
+      '--cases <groups>',
+      `groups of cases, comma-separated: ${GROUPS.join(', ')} (default all)`,
+    )
+    .option('--peers <peers>', `peers, comma-separated: ${PEERS.join(', ')}, or none (default all)`)
+    .option(
+      '--checkpoint [spec]',
+      `the checkpoint case on a model spec (default ${DEFAULT_CHECKPOINT_SPEC}; on unless --quick)`,
+    )
+    .option('--no-checkpoint', 'skip the checkpoint case')
+    .option('--checkpoint-dtype <dtype>', "the checkpoint's dtype (default the spec's)")
+    .option(
+      '--checkpoint-dir <dir>',
+      'where the checkpoint is written (default a temporary directory)',
+    )
+    .action(async (flags: BenchFlags) => {
+      const options = benchOptions(flags);
+      const progress = o.isTTY && flags.json !== true ? (line: string) => o.error(line) : undefined;
+      const doc = await run({ ...options, ...(progress ? { progress } : {}) });
+      if (typeof flags.json === 'string') {
+        const text = `${JSON.stringify(doc, bigintReplacer, 2)}\n`;
+        await writeFileAtomic(flags.json, new TextEncoder().encode(text));
+      }
+      if (flags.json === true) o.json(doc);
+      else {
+        o.line(formatReport(doc, flags.markdown ?? false));
+        if (typeof flags.json === 'string') o.line(`wrote ${flags.json}`);
+      }
+    });
+}
