@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import type { ModelPlan } from '../model/plan.js';
 import { plan } from '../model/spec.js';
 import { writeCheckpoint } from '../model/write.js';
+import { startWorkerPool, stopWorkerPool } from '../random/pool-node.js';
 import { STORAGE_DTYPES } from '../tensor/dtype.js';
 import { UsageError } from './errors.js';
 import type { Output } from './output.js';
@@ -25,6 +26,11 @@ export interface ProgressStream {
 
 /** Checkpoints smaller than this are written without a progress line. */
 const PROGRESS_MIN_BYTES = 64 * 2 ** 20;
+/**
+ * Checkpoints of at least this many parameters are generated on the worker pool (fills of
+ * 2²⁰ elements and more are split across threads; starting the workers costs ~0.1 s).
+ */
+const POOL_MIN_PARAMETERS = 2 ** 24;
 /** At most this many progress redraws per second. */
 const PROGRESS_INTERVAL_MS = 200;
 
@@ -186,11 +192,15 @@ export function registerInit(
           ? progressLine(progress, p.fileBytes)
           : undefined;
       const start = Date.now();
+      // The pool (same bits, more threads) for big checkpoints only; stopped at the end, so
+      // that the process can exit and a caller of main() is left as it was.
+      const pooled = p.totalParameters >= POOL_MIN_PARAMETERS && startWorkerPool() > 1;
       let bytes: number;
       try {
         bytes = await writeCheckpoint(out, p, { onProgress: line && ((n) => line.update(n)) });
       } finally {
         line?.done();
+        if (pooled) await stopWorkerPool();
       }
       const seconds = (Date.now() - start) / 1000;
       if (flags.json) {

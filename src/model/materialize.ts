@@ -13,7 +13,12 @@
 import { safetensorsHeader } from '../io/safetensors.js';
 import type { RandomSource } from '../random/source.js';
 import { torchSource } from '../random/torch/torch-source.js';
-import { BYTES_PER_ELEMENT, encode, type StorageDType } from '../tensor/dtype.js';
+import {
+  BYTES_PER_ELEMENT,
+  bfloat16Workspace,
+  encode,
+  type StorageDType,
+} from '../tensor/dtype.js';
 import { checkInteger, oneOf, rangeError } from '../tensor/errors.js';
 import { MAX_ELEMENTS } from '../tensor/shape.js';
 import { allocate, type Tensor } from '../tensor/tensor.js';
@@ -98,35 +103,26 @@ export interface CheckpointChunksOptions {
 }
 
 /**
- * Generates a plan's checkpoint data window after window into caller-given byte buffers.
- * @internal
+ * Generates a plan's checkpoint data, in plan order, window after window into caller-given
+ * arrays of the generation dtype. @internal
  */
 export class DataWindows {
-  private readonly buffer: Float32Array | Float64Array;
-  private readonly size: number;
   private index = 0;
   private position = 0;
   private filler: RangeFiller | undefined;
   private readonly source: RandomSource | undefined;
 
-  constructor(
-    private readonly plan: ModelPlan,
-    readonly chunkElements: number,
-  ) {
-    this.buffer = allocate(plan.generation, chunkElements);
+  constructor(private readonly plan: ModelPlan) {
     this.source = planSource(plan);
-    this.size = BYTES_PER_ELEMENT[plan.dtype];
   }
 
-  /** Bytes of one full window. */
-  get windowBytes(): number {
-    return this.chunkElements * this.size;
-  }
-
-  /** Encodes the next window into `out`; returns its byte length, 0 when all is done. */
-  next(out: Uint8Array): number {
+  /**
+   * Fills `buffer` (of the plan's generation dtype) with the next elements of the data, as
+   * many as fit; returns how many, 0 when all is done. The elements of one parameter in a
+   * window are one fill (the worker pool splits the large ones).
+   */
+  next(buffer: Float32Array | Float64Array): number {
     const { parameters } = this.plan;
-    const buffer = this.buffer;
     let n = 0;
     while (n < buffer.length && this.index < parameters.length) {
       const p = parameters[this.index];
@@ -143,7 +139,59 @@ export class DataWindows {
         this.filler = undefined; // drops a whole-matrix cache as soon as its parameter is done
       }
     }
-    return n === 0 ? 0 : encode(buffer.subarray(0, n), this.plan.dtype, out, 0);
+    return n;
+  }
+}
+
+/** `true` when typed arrays are little-endian (as the files are) on this engine. */
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
+
+/**
+ * The buffers a plan's data is generated and encoded in, `count` windows of `chunkElements`
+ * elements, each with its own byte buffer (so that one can be written while the next is
+ * generated), with no copy that the dtype does not need:
+ * - float32 and float64 storage: the values are generated straight into the byte buffers;
+ * - bfloat16: generated into one float32 buffer and encoded by the SIMD kernel of
+ *   `bfloat16Workspace` (all in one WebAssembly memory: no copy in or out);
+ * - float16: generated into one float32 buffer, encoded by `encode`.
+ * Memory: `count × chunkElements` elements of the storage dtype, plus one float32 buffer of
+ * `chunkElements` for bfloat16 and float16. @internal
+ */
+export class WindowBuffers {
+  /** The byte buffers (each `chunkElements` elements of the storage dtype). */
+  readonly outputs: readonly Uint8Array[];
+  private readonly fillWindow: (windows: DataWindows, k: number) => number;
+
+  constructor(plan: ModelPlan, chunkElements: number, count: number) {
+    const dtype = plan.dtype;
+    const size = BYTES_PER_ELEMENT[dtype];
+    if (dtype === 'bfloat16' && plan.generation === 'float32') {
+      const w = bfloat16Workspace(chunkElements, count);
+      this.outputs = w.outputs;
+      this.fillWindow = (windows, k) => w.encode(windows.next(w.input), k);
+    } else if (LITTLE_ENDIAN && dtype === plan.generation) {
+      const outs = Array.from({ length: count }, () => new Uint8Array(chunkElements * size));
+      const views = outs.map((o) =>
+        plan.generation === 'float32'
+          ? new Float32Array(o.buffer, 0, chunkElements)
+          : new Float64Array(o.buffer, 0, chunkElements),
+      );
+      this.outputs = outs;
+      this.fillWindow = (windows, k) => windows.next(views[k]) * size;
+    } else {
+      const buffer = allocate(plan.generation, chunkElements);
+      const outs = Array.from({ length: count }, () => new Uint8Array(chunkElements * size));
+      this.outputs = outs;
+      this.fillWindow = (windows, k) => {
+        const n = windows.next(buffer);
+        return n === 0 ? 0 : encode(buffer.subarray(0, n), dtype, outs[k], 0);
+      };
+    }
+  }
+
+  /** Generates the next window into byte buffer `k`; returns its byte length, 0 when done. */
+  fill(windows: DataWindows, k: number): number {
+    return this.fillWindow(windows, k);
   }
 }
 
@@ -179,8 +227,11 @@ export function* checkpointChunks(
 ): Generator<Uint8Array> {
   const fn = 'checkpointChunks';
   checkStreamable(fn, plan);
-  const windows = new DataWindows(plan, chunkElementsOf(fn, options));
+  const buffers = new WindowBuffers(plan, chunkElementsOf(fn, options), 1);
+  const windows = new DataWindows(plan);
   yield checkpointHeader(plan);
-  const out = new Uint8Array(windows.windowBytes);
-  for (let n = windows.next(out); n > 0; n = windows.next(out)) yield out.subarray(0, n);
+  const out = buffers.outputs[0];
+  for (let n = buffers.fill(windows, 0); n > 0; n = buffers.fill(windows, 0)) {
+    yield out.subarray(0, n);
+  }
 }

@@ -1,0 +1,144 @@
+/**
+ * The bulk bfloat16 encoder (`bfloat16Workspace`: a WebAssembly SIMD kernel, JavaScript where
+ * WebAssembly is missing) against the reference encoders: `toBFloat16Bits` (rounding from the
+ * exact value) and `encode`.
+ */
+import { describe, expect, it } from 'vitest';
+import { bfloat16Workspace, encode, toBFloat16Bits } from '../../src/tensor/dtype.js';
+
+const isBF16NaN = (b: number) => (b & 0x7f80) === 0x7f80 && (b & 0x7f) !== 0;
+
+/** float32 bit patterns → the workspace's bf16 words (through a workspace of `n` elements). */
+function viaWorkspace(bits: Uint32Array, simd = true): Uint16Array {
+  const w = withWasm(simd, () => bfloat16Workspace(Math.max(1, bits.length), 2));
+  expect(w.simd).toBe(simd);
+  new Uint32Array(w.input.buffer, w.input.byteOffset, bits.length).set(bits);
+  expect(w.encode(bits.length, 1)).toBe(2 * bits.length);
+  const o = w.outputs[1];
+  return new Uint16Array(o.buffer, o.byteOffset, bits.length).slice();
+}
+
+/** Runs `f` with WebAssembly available or hidden. */
+function withWasm<T>(on: boolean, f: () => T): T {
+  if (on) return f();
+  const g = globalThis as { WebAssembly?: unknown };
+  const saved = g.WebAssembly;
+  g.WebAssembly = undefined;
+  try {
+    return f();
+  } finally {
+    g.WebAssembly = saved;
+  }
+}
+
+/** The reference: `toBFloat16Bits` of the float32 value; NaN: quiet, sign and top payload. */
+function reference(bits: number): number {
+  const v = new Float32Array(new Uint32Array([bits]).buffer)[0];
+  if (Number.isNaN(v)) return ((bits >>> 16) | 0x40) & 0xffff;
+  return toBFloat16Bits(v);
+}
+
+/** Every sign, exponent and top mantissa (the high half), with low halves at the edges. */
+function patterns(): Uint32Array {
+  const lows = [0, 1, 0x7fff, 0x8000, 0x8001, 0xfffe, 0xffff, 0x1234];
+  const out = new Uint32Array(65536 * lows.length);
+  let k = 0;
+  for (let hi = 0; hi < 65536; hi++) for (const lo of lows) out[k++] = ((hi << 16) | lo) >>> 0;
+  return out;
+}
+
+describe('bfloat16Workspace', () => {
+  for (const simd of [true, false]) {
+    const path = simd ? 'SIMD kernel' : 'JavaScript fallback';
+    it(`${path}: the reference bits for every exponent, sign, tie and NaN class`, () => {
+      const bits = patterns();
+      const got = viaWorkspace(bits, simd);
+      const ref = new Uint8Array(2 * bits.length);
+      encode(new Float32Array(bits.buffer), 'bfloat16', ref, 0);
+      const encoded = new Uint16Array(ref.buffer);
+      let bad = 0;
+      for (let i = 0; i < bits.length; i++) {
+        const r = reference(bits[i]);
+        if (got[i] !== r || encoded[i] !== r) bad++;
+      }
+      expect(bad).toBe(0);
+    });
+
+    it(`${path}: special values`, () => {
+      const cases: [number, number][] = [
+        [0x00000000, 0x0000], // +0
+        [0x80000000, 0x8000], // -0
+        [0x7f800000, 0x7f80], // +Inf
+        [0xff800000, 0xff80], // -Inf
+        [0x7fc00000, 0x7fc0], // quiet NaN
+        [0x7f800001, 0x7fc0], // signalling NaN, low payload: quieted
+        [0xff812345, 0xffc1], // negative NaN keeps sign and top payload bits
+        [0x7fffffff, 0x7fff], // NaN with every payload bit
+        [0x00000001, 0x0000], // smallest subnormal rounds to 0
+        [0x00008000, 0x0000], // tie at a subnormal, to even (0)
+        [0x00018000, 0x0002], // tie at a subnormal, to even (2)
+        [0x007fffff, 0x0080], // largest subnormal rounds up into the normals
+        [0x3f808000, 0x3f80], // 1 + 2^-8: a tie, to even (down)
+        [0x3f818000, 0x3f82], // a tie, to even (up)
+        [0x3f808001, 0x3f81], // just above a tie: up
+        [0x3f807fff, 0x3f80], // just below a tie: down
+        [0x7f7fffff, 0x7f80], // max float32 rounds to +Inf
+        [0xff7f8000, 0xff80], // a tie at the top: to even, -Inf
+        [0x7f7f7fff, 0x7f7f], // the largest bfloat16
+      ];
+      const got = viaWorkspace(new Uint32Array(cases.map((c) => c[0])), simd);
+      cases.forEach(([f, b], i) => {
+        expect(got[i], `0x${f.toString(16)}`).toBe(b);
+        expect(reference(f), `reference of 0x${f.toString(16)}`).toBe(b);
+      });
+      expect(isBF16NaN(got[4]) && isBF16NaN(got[5]) && isBF16NaN(got[6])).toBe(true);
+    });
+  }
+
+  it('every length around the 8-value SIMD step (the tail in JavaScript), and partial windows', () => {
+    const w = bfloat16Workspace(64, 3);
+    let x = 0x9e3779b9;
+    const ref = new Uint8Array(128);
+    for (let n = 0; n <= 64; n++) {
+      const bits = new Uint32Array(w.input.buffer, w.input.byteOffset, 64);
+      for (let i = 0; i < 64; i++) {
+        x ^= x << 13;
+        x ^= x >>> 17;
+        x ^= x << 5;
+        bits[i] = x >>> 0;
+      }
+      const k = n % 3;
+      w.outputs[k].fill(0xab);
+      expect(w.encode(n, k)).toBe(2 * n);
+      encode(w.input.subarray(0, n), 'bfloat16', ref, 0);
+      expect(Buffer.from(w.outputs[k].subarray(0, 2 * n)).equals(ref.subarray(0, 2 * n))).toBe(
+        true,
+      );
+      // Nothing past 2n is touched.
+      expect(w.outputs[k].subarray(2 * n).every((b) => b === 0xab)).toBe(true);
+    }
+  });
+
+  it('has separate, non-overlapping buffers of the asked sizes', () => {
+    const w = bfloat16Workspace(1000, 2);
+    expect(w.input.length).toBe(1000);
+    expect(w.outputs.map((o) => o.length)).toEqual([2000, 2000]);
+    w.input.fill(1);
+    w.encode(1000, 0);
+    w.input.fill(-2);
+    w.encode(1000, 1);
+    expect(new Uint16Array(w.outputs[0].slice().buffer).every((b) => b === 0x3f80)).toBe(true);
+    expect(new Uint16Array(w.outputs[1].slice().buffer).every((b) => b === 0xc000)).toBe(true);
+    expect(w.input.every((v) => v === -2)).toBe(true);
+  });
+
+  it('rejects bad sizes and arguments', () => {
+    expect(() => bfloat16Workspace(0)).toThrow(RangeError);
+    expect(() => bfloat16Workspace(1.5)).toThrow(/capacity/);
+    expect(() => bfloat16Workspace(8, 0)).toThrow(/outputs/);
+    const w = bfloat16Workspace(8, 2);
+    expect(() => w.encode(9, 0)).toThrow(/`n`/);
+    expect(() => w.encode(8, 2)).toThrow(/`which`/);
+    expect(() => w.encode(-1, 0)).toThrow(RangeError);
+  });
+});
