@@ -91,6 +91,8 @@ export interface Heap {
    * For `pairs` pairs of rows of A (row q at `a + q·as`) and `quads` groups of four rows of B
    * (row l at `b + l·bs`), over `len` elements: y[q·ys + l] += A_q · B_l, each dot product summed
    * in two lanes (even and odd t), then lane₀ + lane₁, then the odd element if `len` is odd.
+   * If `bp ≥ 0`, the same rows of B are also at `bp` interleaved ({@link packQuads}, groups
+   * `qs` apart): the WebAssembly kernels read them there (same values, same bits).
    */
   abt(
     a: number,
@@ -102,10 +104,13 @@ export interface Heap {
     len: number,
     y: number,
     ys: number,
+    bp: number,
+    qs: number,
   ): void;
   /**
    * For `pairs` pairs of rows of C (row q at `c + q·cs`) and `quads` groups of four rows of B:
    * C_q[t] −= ((y_q0·B₀[t] + y_q1·B₁[t]) + y_q2·B₂[t]) + y_q3·B₃[t], group after group.
+   * `bp`, `qs`: as for `abt`.
    */
   sub(
     c: number,
@@ -117,6 +122,8 @@ export interface Heap {
     b: number,
     bs: number,
     len: number,
+    bp: number,
+    qs: number,
   ): void;
 }
 
@@ -135,7 +142,7 @@ export interface ParallelRunner {
   kernels(bytes: number): WasmKernels | null;
   /**
    * Runs panels `0 … panels−1` of {@link updateRows} with `args` = (m, cOff, rows, v, len, ib, y,
-   * y2, b) across the threads, `local(i)` running panel i on this one; returns when all are done.
+   * y2, b, vp) across the threads, `local(i)` running panel i on this one; returns when all are done.
    * Throws if a worker failed.
    */
   run(args: readonly number[], panels: number, local: (panel: number) => void): void;
@@ -165,7 +172,8 @@ export const PANEL = 16;
 
 /**
  * Rows `r0 … r1−1` of a block update in the transposed layout (C row q at `cOff + q·m`, `len`
- * elements; V `ib × len` dense at `v`; B `ib × ib` at `b`; Y, Y₂ `rows × ib` at `y`, `y2`):
+ * elements; V `ib × len` dense at `v`, and at `vp` as {@link packQuads} leaves it; B `ib × ib`
+ * at `b`; Y, Y₂ `rows × ib` at `y`, `y2`):
  * Y = C Vᵀ, Y₂ = Y Bᵀ, C ← C − Y₂ V, for these rows only. Each row's values depend on that
  * row alone (the products' order of operations is fixed per element), so panels can run in
  * any order, on any thread. Self-contained with the products (workers run its source).
@@ -182,14 +190,15 @@ export function updateRows(
   y: number,
   y2: number,
   b: number,
+  vp: number,
 ): void {
   const rows = r1 - r0;
   const c = cOff + r0 * m;
   const yr = y + r0 * ib;
   const y2r = y2 + r0 * ib;
-  gemmABt(h, c, m, rows, v, len, ib, len, yr);
+  gemmABt(h, c, m, rows, v, len, ib, len, yr, vp);
   gemmABt(h, yr, ib, rows, b, ib, ib, ib, y2r);
-  gemmSubAB(h, c, m, rows, y2r, ib, v, len, len);
+  gemmSubAB(h, c, m, rows, y2r, ib, v, len, len, vp);
 }
 
 /**
@@ -208,12 +217,13 @@ export function updateBlock(
   y: number,
   y2: number,
   b: number,
+  vp: number,
 ): void {
   const panels = Math.ceil(rows / PANEL);
   const panel = (i: number) =>
-    updateRows(h, m, cOff, i * PANEL, Math.min(rows, (i + 1) * PANEL), v, len, ib, y, y2, b);
+    updateRows(h, m, cOff, i * PANEL, Math.min(rows, (i + 1) * PANEL), v, len, ib, y, y2, b, vp);
   if (h.runner !== undefined && panels > 1 && rows * len * ib >= runnerMinWork) {
-    h.runner.run([m, cOff, rows, v, len, ib, y, y2, b], panels, panel);
+    h.runner.run([m, cOff, rows, v, len, ib, y, y2, b, vp], panels, panel);
     return;
   }
   for (let i = 0; i < panels; i++) panel(i);
@@ -264,8 +274,11 @@ class WasmHeap implements Heap {
     len: number,
     y: number,
     ys: number,
+    bp: number,
+    qs: number,
   ): void {
-    this.k.abt(a * 8, as * 8, pairs, b * 8, bs * 8, quads, len, y * 8, ys * 8);
+    if (bp < 0) this.k.abt(a * 8, as * 8, pairs, b * 8, bs * 8, quads, len, y * 8, ys * 8);
+    else this.k.abtp(a * 8, as * 8, pairs, bp * 8, qs * 8, quads, len, y * 8, ys * 8);
   }
   sub(
     c: number,
@@ -277,8 +290,11 @@ class WasmHeap implements Heap {
     b: number,
     bs: number,
     len: number,
+    bp: number,
+    qs: number,
   ): void {
-    this.k.sub(c * 8, cs * 8, pairs, y * 8, ys * 8, quads, b * 8, bs * 8, len);
+    if (bp < 0) this.k.sub(c * 8, cs * 8, pairs, y * 8, ys * 8, quads, b * 8, bs * 8, len);
+    else this.k.subp(c * 8, cs * 8, pairs, y * 8, ys * 8, quads, bp * 8, qs * 8, len);
   }
 }
 
@@ -296,6 +312,8 @@ class JsHeap implements Heap {
     len: number,
     y: number,
     ys: number,
+    _bp: number,
+    _qs: number,
   ): void {
     const x = this.x;
     for (let qp = 0; qp < pairs; qp++) {
@@ -315,6 +333,8 @@ class JsHeap implements Heap {
     b: number,
     bs: number,
     len: number,
+    _bp: number,
+    _qs: number,
   ): void {
     const x = this.x;
     for (let qp = 0; qp < pairs; qp++) {
@@ -328,7 +348,8 @@ class JsHeap implements Heap {
 
 /**
  * `Y = A · Bᵀ` in the heap: A is `p × len` (row `q` at `aOff + q·aStride`), B is `nb × len` (row
- * `l` at `bOff + l·bStride`), Y is `p × nb` dense at `yOff`, overwritten.
+ * `l` at `bOff + l·bStride`), Y is `p × nb` dense at `yOff`, overwritten. If `bp ≥ 0`, B is also
+ * at `bp` as {@link packQuads} leaves it (read by the WebAssembly kernels).
  */
 export function gemmABt(
   h: Heap,
@@ -340,9 +361,11 @@ export function gemmABt(
   nb: number,
   len: number,
   yOff: number,
+  bp = -1,
 ): void {
   const x = h.x;
   x.fill(0, yOff, yOff + p * nb);
+  const qs = 4 * (len + (len & 1));
   const pairs = p >> 1;
   const quads = nb >> 2;
   for (let t0 = 0; t0 < len; t0 += KC) {
@@ -351,7 +374,8 @@ export function gemmABt(
       for (let q0 = 0; q0 < pairs; q0 += CALL_PAIRS) {
         const n = Math.min(CALL_PAIRS, pairs - q0);
         const a = aOff + 2 * q0 * aStride + t0;
-        h.abt(a, aStride, n, bOff + t0, bStride, quads, kl, yOff + 2 * q0 * nb, nb);
+        const y = yOff + 2 * q0 * nb;
+        h.abt(a, aStride, n, bOff + t0, bStride, quads, kl, y, nb, bp < 0 ? bp : bp + 4 * t0, qs);
       }
     }
     // What the 2 × 4 blocks leave: the last columns of Y for paired rows, and an odd last row.
@@ -363,6 +387,32 @@ export function gemmABt(
       }
     }
   }
+}
+
+/**
+ * Copies the groups of four rows of B (`nb × len`, row l at `b + l·len`) to `bp` interleaved, as
+ * the kernels `abtp`/`subp` read them: group lq at `bp + lq·qs` (qs = 4·(len rounded up to even)),
+ * then for each pair (t, t+1) the four rows' pairs one after the other. Rows after the last whole
+ * group are not copied. Returns the number of doubles written.
+ */
+export function packQuads(x: Float64Array, b: number, nb: number, len: number, bp: number): number {
+  const qs = 4 * (len + (len & 1));
+  const quads = nb >> 2;
+  for (let lq = 0; lq < quads; lq++) {
+    for (let c = 0; c < 4; c++) {
+      const src = b + (4 * lq + c) * len;
+      const dst = bp + lq * qs + 2 * c;
+      for (let t = 0; t + 1 < len; t += 2) {
+        x[dst + 4 * t] = x[src + t];
+        x[dst + 4 * t + 1] = x[src + t + 1];
+      }
+      if (len & 1) {
+        x[dst + 4 * (len - 1)] = x[src + len - 1];
+        x[dst + 4 * (len - 1) + 1] = 0;
+      }
+    }
+  }
+  return quads * qs;
 }
 
 /** One dot product in the order of the kernels: two lanes (even, odd t), their sum, the odd end. */
@@ -436,7 +486,7 @@ function dot2x2(
 
 /**
  * `C ← C − Y · B` in the heap: C is `p × len` (row `q` at `cOff + q·cStride`), Y is `p × nb`
- * dense at `yOff`, B is `nb × len` (row `l` at `bOff + l·bStride`).
+ * dense at `yOff`, B is `nb × len` (row `l` at `bOff + l·bStride`); `bp` as for {@link gemmABt}.
  */
 export function gemmSubAB(
   h: Heap,
@@ -448,17 +498,20 @@ export function gemmSubAB(
   bOff: number,
   bStride: number,
   len: number,
+  bp = -1,
 ): void {
   const x = h.x;
   const pairs = p >> 1;
   const quads = nb >> 2;
+  const qs = 4 * (len + (len & 1));
   for (let t0 = 0; t0 < len; t0 += KC) {
     const kl = Math.min(KC, len - t0);
     if (quads > 0) {
       for (let q0 = 0; q0 < pairs; q0 += CALL_PAIRS) {
         const n = Math.min(CALL_PAIRS, pairs - q0);
         const c = cOff + 2 * q0 * cStride + t0;
-        h.sub(c, cStride, n, yOff + 2 * q0 * nb, nb, quads, bOff + t0, bStride, kl);
+        const y = yOff + 2 * q0 * nb;
+        h.sub(c, cStride, n, y, nb, quads, bOff + t0, bStride, kl, bp < 0 ? bp : bp + 4 * t0, qs);
       }
     }
     for (let q = 0; q < p; q++) {

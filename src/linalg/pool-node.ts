@@ -93,11 +93,13 @@ const { module, memory, ctrl } = workerData;
 const k = new WebAssembly.Instance(module, { env: { memory } }).exports;
 const h = {
   x: new Float64Array(memory.buffer),
-  abt(a, as, pairs, b, bs, quads, len, y, ys) {
-    k.abt(a * 8, as * 8, pairs, b * 8, bs * 8, quads, len, y * 8, ys * 8);
+  abt(a, as, pairs, b, bs, quads, len, y, ys, bp, qs) {
+    if (bp < 0) k.abt(a * 8, as * 8, pairs, b * 8, bs * 8, quads, len, y * 8, ys * 8);
+    else k.abtp(a * 8, as * 8, pairs, bp * 8, qs * 8, quads, len, y * 8, ys * 8);
   },
-  sub(c, cs, pairs, y, ys, quads, b, bs, len) {
-    k.sub(c * 8, cs * 8, pairs, y * 8, ys * 8, quads, b * 8, bs * 8, len);
+  sub(c, cs, pairs, y, ys, quads, b, bs, len, bp, qs) {
+    if (bp < 0) k.sub(c * 8, cs * 8, pairs, y * 8, ys * 8, quads, b * 8, bs * 8, len);
+    else k.subp(c * 8, cs * 8, pairs, y * 8, ys * 8, quads, bp * 8, qs * 8, len);
   },
 };
 Atomics.add(ctrl, ${READY}, 1);
@@ -106,10 +108,10 @@ for (;;) {
   Atomics.wait(ctrl, ${SEQ}, seen);
   seen = Atomics.load(ctrl, ${SEQ});
   if (h.x.buffer.byteLength !== memory.buffer.byteLength) h.x = new Float64Array(memory.buffer);
-  const [m, cOff, rows, v, len, ib, y, y2, b] = ctrl.slice(${ARGS}, ${ARGS + 9});
+  const [m, cOff, rows, v, len, ib, y, y2, b, vp] = ctrl.slice(${ARGS}, ${ARGS + 10});
   const panels = Math.ceil(rows / PANEL);
   claimPanels(ctrl, seen & ${TAG_MASK}, panels, (i) =>
-    updateRows(h, m, cOff, i * PANEL, Math.min(rows, (i + 1) * PANEL), v, len, ib, y, y2, b),
+    updateRows(h, m, cOff, i * PANEL, Math.min(rows, (i + 1) * PANEL), v, len, ib, y, y2, b, vp),
   );
 }
 `;

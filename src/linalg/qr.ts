@@ -20,7 +20,14 @@
  */
 import { checkInteger, checkKnownKeys, rangeError, typeError } from '../tensor/errors.js';
 import { larfg } from './householder.js';
-import { applyReflectorToRows, createHeap, gemmABt, type Heap, updateBlock } from './kernels.js';
+import {
+  applyReflectorToRows,
+  createHeap,
+  gemmABt,
+  type Heap,
+  packQuads,
+  updateBlock,
+} from './kernels.js';
 import { checkFiniteEntries, checkMatrix, transposeInto } from './matrix.js';
 
 /** What {@link householderQR} returns. */
@@ -183,6 +190,8 @@ interface Layout {
   readonly nb: number;
   /** The block's V, packed dense `ib × len`, zeros and unit diagonal explicit. */
   readonly v: number;
+  /** V again, its groups of four rows interleaved for the kernels (`packQuads`). */
+  readonly vp: number;
   /** Y = Cᵀ V (`rows × ib`). */
   readonly y: number;
   /** Y₂ = Y T or Y Tᵀ (`rows × ib`). */
@@ -195,17 +204,21 @@ interface Layout {
   readonly t: Float64Array;
 }
 
-/** Doubles in a heap: the matrix, then if blocked V (`nb × m`), Y, Y₂ (`k × nb`), B, G (`nb²`). */
+/**
+ * Doubles in a heap: the matrix, then if blocked V (`nb × m`), V interleaved (`nb × (m + 1)`),
+ * Y, Y₂ (`k × nb`), B, G (`nb²`).
+ */
 function heapSize(k: number, m: number, nb: number): number {
-  return k * m + (nb < k ? nb * m + 2 * k * nb + 2 * nb * nb : 0);
+  return k * m + (nb < k ? nb * m + nb * (m + 1) + 2 * k * nb + 2 * nb * nb : 0);
 }
 
 function layout(k: number, m: number, nb: number): Layout {
   const v = k * m;
-  const y = v + nb * m;
+  const vp = v + nb * m;
+  const y = vp + nb * (m + 1);
   const y2 = y + k * nb;
   const b = y2 + k * nb;
-  return { nb, v, y, y2, b, g: b + nb * nb, t: new Float64Array(nb * nb) };
+  return { nb, v, vp, y, y2, b, g: b + nb * nb, t: new Float64Array(nb * nb) };
 }
 
 /** The block sizes, outer first: `[nb, 8]`, `[nb]` if `nb ≤ 8`, `[]` if unblocked. */
@@ -399,8 +412,9 @@ function applyBlock(
     x[dst + l] = 1;
     x.copyWithin(dst + l + 1, src + l + 1, src + len);
   }
+  packQuads(x, L.v, ib, len, L.vp);
   // T from the Gram matrix G = VᵀV (all of it: the kernels are faster than the triangle).
-  gemmABt(h, L.v, len, ib, L.v, len, ib, len, L.g);
+  gemmABt(h, L.v, len, ib, L.v, len, ib, len, L.g, L.vp);
   const t = L.t;
   larft(x, L.g, ib, tau, j, t);
   // B such that Y·Bᵀ is Y·T (factorization: B = Tᵀ) or Y·Tᵀ (forming Q: B = T).
@@ -410,7 +424,7 @@ function applyBlock(
   const rows = end - j - ib;
   const cOff = (j + ib) * m + j;
   // Y = Cᵀ V, Y₂ = Y T or Y Tᵀ, Cᵀ ← Cᵀ − Y₂ Vᵀ: row panels of Cᵀ, on several threads if any.
-  updateBlock(h, m, cOff, rows, L.v, len, ib, L.y, L.y2, L.b);
+  updateBlock(h, m, cOff, rows, L.v, len, ib, L.y, L.y2, L.b, L.vp);
 }
 
 /**

@@ -84,6 +84,10 @@ export interface WasmKernels {
   readonly buffer: ArrayBuffer;
   readonly abt: AbtKernel;
   readonly sub: SubKernel;
+  /** `abt` with B's groups of four rows interleaved (the stride is that of the groups). */
+  readonly abtp: AbtKernel;
+  /** `sub` with B's groups of four rows interleaved (the stride is that of the groups). */
+  readonly subp: SubKernel;
 }
 
 /** Vector loads and stores of f64 data (alignment hint 8 bytes). */
@@ -94,9 +98,15 @@ const vStore = (off = 0) => V_STORE(off, 3);
  * `abt`: for each pair of rows (a₀, a₁) of A and each group of four rows (b₀…b₃) of B:
  * y[r][c] += (lane₀ + lane₁) [+ aᵣ[len−1]·b_c[len−1] if len is odd], where lane₀ sums the
  * products at even t and lane₁ at odd t, each in increasing t.
+ *
+ * `packed` (`abtp`): B's groups of four rows are interleaved, group lq at `b + lq·bs`, the pair
+ * (t, t+1) of row c at byte 64·(t/2) + 16·c of it (one pointer instead of four; same values,
+ * same operations, same bits): ~5 % faster (fewer instructions per step; unrolling over t is
+ * slower in V8).
  */
-function abtFunction(): Fn {
-  const f = new Fn('abt', ['a', 'as', 'pairs', 'b', 'bs', 'quads', 'len', 'y', 'ys']);
+function abtFunction(packed: boolean): Fn {
+  const params = ['a', 'as', 'pairs', 'b', 'bs', 'quads', 'len', 'y', 'ys'];
+  const f = new Fn(packed ? 'abtp' : 'abt', params);
   f.local(I32, 'qp', 'lq', 'rowA', 'pa0', 'pa1', 'pb0', 'pb1', 'pb2', 'pb3', 'end', 'py');
   const acc = (r: number, c: number) => `acc${r}${c}`;
   for (let r = 0; r < 2; r++) for (let c = 0; c < 4; c++) f.local(V128, acc(r, c));
@@ -104,6 +114,26 @@ function abtFunction(): Fn {
   for (let r = 0; r < 2; r++) for (let c = 0; c < 4; c++) f.local(F64, `s${r}${c}`);
   const pb = ['pb0', 'pb1', 'pb2', 'pb3'];
   const pa = ['pa0', 'pa1'];
+  /** Where row c of the group is, `pair` t-pairs ahead of the pointers: pointer, offset. */
+  const bAt = (c: number, pair: number): [string, number] =>
+    packed ? ['pb0', 64 * pair + 16 * c] : [pb[c], 16 * pair];
+  /** The products of the t-pair `pair` ahead of the pointers. */
+  const step = (pair: number) => {
+    f.set('x0', 'pa0', vLoad(16 * pair));
+    f.set('x1', 'pa1', vLoad(16 * pair));
+    for (let c = 0; c < 4; c++) {
+      const [p, o] = bAt(c, pair);
+      f.set('v', p, vLoad(o));
+      f.set(acc(0, c), acc(0, c), 'x0', 'v', F64X2_MUL, F64X2_ADD);
+      f.set(acc(1, c), acc(1, c), 'x1', 'v', F64X2_MUL, F64X2_ADD);
+    }
+  };
+  const advance = (pairs: number) => {
+    f.set('pa1', 'pa1', i32(16 * pairs), I32_ADD);
+    if (packed) f.set('pb0', 'pb0', i32(64 * pairs), I32_ADD);
+    else for (const p of pb) f.set(p, p, i32(16 * pairs), I32_ADD);
+    f.set('pa0', 'pa0', i32(16 * pairs), I32_ADD);
+  };
 
   f.set('qp', i32(0));
   f.emit(BLOCK, LOOP); // over pairs of rows of A
@@ -114,22 +144,19 @@ function abtFunction(): Fn {
   f.emit('lq', 'quads', I32_GE_U, brIf(1));
   f.set('pa0', 'rowA');
   f.set('pa1', 'rowA', 'as', I32_ADD);
-  f.set('pb0', 'b', 'lq', 'bs', I32_MUL, i32(4), I32_MUL, I32_ADD);
-  f.set('pb1', 'pb0', 'bs', I32_ADD);
-  f.set('pb2', 'pb1', 'bs', I32_ADD);
-  f.set('pb3', 'pb2', 'bs', I32_ADD);
+  if (packed) {
+    f.set('pb0', 'b', 'lq', 'bs', I32_MUL, I32_ADD);
+  } else {
+    f.set('pb0', 'b', 'lq', 'bs', I32_MUL, i32(4), I32_MUL, I32_ADD);
+    f.set('pb1', 'pb0', 'bs', I32_ADD);
+    f.set('pb2', 'pb1', 'bs', I32_ADD);
+    f.set('pb3', 'pb2', 'bs', I32_ADD);
+  }
   for (let r = 0; r < 2; r++) for (let c = 0; c < 4; c++) f.set(acc(r, c), V_ZERO);
   f.set('end', 'pa0', 'len', i32(1), I32_SHR_U, i32(16), I32_MUL, I32_ADD);
   f.emit(BLOCK, 'pa0', 'end', I32_GE_U, brIf(0), LOOP); // over t, two at a time
-  f.set('x0', 'pa0', vLoad());
-  f.set('x1', 'pa1', vLoad());
-  for (let c = 0; c < 4; c++) {
-    f.set('v', pb[c], vLoad());
-    f.set(acc(0, c), acc(0, c), 'x0', 'v', F64X2_MUL, F64X2_ADD);
-    f.set(acc(1, c), acc(1, c), 'x1', 'v', F64X2_MUL, F64X2_ADD);
-  }
-  for (const p of ['pa1', ...pb]) f.set(p, p, i32(16), I32_ADD);
-  f.set('pa0', 'pa0', i32(16), I32_ADD);
+  step(0);
+  advance(1);
   f.emit('pa0', 'end', I32_LT_U, brIf(0), END, END);
   // Reduce the lanes, add the odd element, accumulate into y.
   for (let r = 0; r < 2; r++) {
@@ -139,7 +166,8 @@ function abtFunction(): Fn {
   f.emit('len', i32(1), I32_AND, IF);
   for (let r = 0; r < 2; r++) {
     for (let c = 0; c < 4; c++) {
-      f.set(`s${r}${c}`, `s${r}${c}`, pa[r], f64Load(), pb[c], f64Load(), F64_MUL, F64_ADD);
+      const [p, o] = bAt(c, 0);
+      f.set(`s${r}${c}`, `s${r}${c}`, pa[r], f64Load(), p, f64Load(o), F64_MUL, F64_ADD);
     }
   }
   f.emit(END);
@@ -160,9 +188,11 @@ function abtFunction(): Fn {
 /**
  * `sub`: for each pair of rows (c₀, c₁) of C and each group of four rows (b₀…b₃) of B, with the
  * matching 2 × 4 block of y: cᵣ[t] −= ((yᵣ₀·b₀[t] + yᵣ₁·b₁[t]) + yᵣ₂·b₂[t]) + yᵣ₃·b₃[t].
+ * `packed` (`subp`): B's groups interleaved as for `abtp`.
  */
-function subFunction(): Fn {
-  const f = new Fn('sub', ['c', 'cs', 'pairs', 'y', 'ys', 'quads', 'b', 'bs', 'len']);
+function subFunction(packed: boolean): Fn {
+  const params = ['c', 'cs', 'pairs', 'y', 'ys', 'quads', 'b', 'bs', 'len'];
+  const f = new Fn(packed ? 'subp' : 'sub', params);
   f.local(I32, 'qp', 'lq', 'rowC', 'pc0', 'pc1', 'pb0', 'pb1', 'pb2', 'pb3', 'end', 'py');
   const yv = (r: number, c: number) => `y${r}${c}`;
   for (let r = 0; r < 2; r++) for (let c = 0; c < 4; c++) f.local(V128, yv(r, c));
@@ -170,11 +200,15 @@ function subFunction(): Fn {
   const pb = ['pb0', 'pb1', 'pb2', 'pb3'];
   const pc = ['pc0', 'pc1'];
   const vs = ['v0', 'v1', 'v2', 'v3'];
+  /** Where row c of the group is, `bytes` of C ahead of the pointers: pointer, offset. */
+  const bAt = (c: number, bytes: number): [string, number] =>
+    packed ? ['pb0', 4 * bytes + 16 * c] : [pb[c], bytes];
   /** ((y·v₀ + y·v₁) + y·v₂) + y·v₃ for row r, vector or scalar (lane 0 of the splats). */
   const combination = (r: number, scalar: boolean): (string | number[])[] => {
     const out: (string | number[])[] = [];
     for (let c = 0; c < 4; c++) {
-      if (scalar) out.push(yv(r, c), f64x2Lane(0), pb[c], f64Load(), F64_MUL);
+      const [p, o] = bAt(c, 0);
+      if (scalar) out.push(yv(r, c), f64x2Lane(0), p, f64Load(o), F64_MUL);
       else out.push(yv(r, c), vs[c], F64X2_MUL);
       if (c > 0) out.push(scalar ? F64_ADD : F64X2_ADD);
     }
@@ -197,19 +231,28 @@ function subFunction(): Fn {
   }
   f.set('pc0', 'rowC');
   f.set('pc1', 'rowC', 'cs', I32_ADD);
-  f.set('pb0', 'b', 'lq', 'bs', I32_MUL, i32(4), I32_MUL, I32_ADD);
-  f.set('pb1', 'pb0', 'bs', I32_ADD);
-  f.set('pb2', 'pb1', 'bs', I32_ADD);
-  f.set('pb3', 'pb2', 'bs', I32_ADD);
+  if (packed) {
+    f.set('pb0', 'b', 'lq', 'bs', I32_MUL, I32_ADD);
+  } else {
+    f.set('pb0', 'b', 'lq', 'bs', I32_MUL, i32(4), I32_MUL, I32_ADD);
+    f.set('pb1', 'pb0', 'bs', I32_ADD);
+    f.set('pb2', 'pb1', 'bs', I32_ADD);
+    f.set('pb3', 'pb2', 'bs', I32_ADD);
+  }
   // Over t: four at a time (two vectors per row, unrolled), then two, then the odd one.
   const step = (o: number) => {
-    for (let c = 0; c < 4; c++) f.set(vs[c], pb[c], vLoad(o));
+    for (let c = 0; c < 4; c++) {
+      const [p, off] = bAt(c, o);
+      f.set(vs[c], p, vLoad(off));
+    }
     for (let r = 0; r < 2; r++) {
       f.emit(pc[r], pc[r], vLoad(o), ...combination(r, false), F64X2_SUB, vStore(o));
     }
   };
   const advance = (bytes: number) => {
-    for (const p of ['pc0', 'pc1', ...pb]) f.set(p, p, i32(bytes), I32_ADD);
+    for (const p of pc) f.set(p, p, i32(bytes), I32_ADD);
+    if (packed) f.set('pb0', 'pb0', i32(4 * bytes), I32_ADD);
+    else for (const p of pb) f.set(p, p, i32(bytes), I32_ADD);
   };
   f.set('end', 'pc0', 'len', i32(2), I32_SHR_U, i32(32), I32_MUL, I32_ADD);
   f.emit(BLOCK, 'pc0', 'end', I32_GE_U, brIf(0), LOOP);
@@ -234,10 +277,11 @@ function subFunction(): Fn {
 
 /**
  * The module's bytes: imports `env.memory` (a shared memory of at most `sharedMaxPages` pages if
- * given, for worker threads), exports `abt` and `sub`.
+ * given, for worker threads), exports `abt`, `sub`, `abtp` and `subp`.
  */
 export function kernelModuleBytes(sharedMaxPages?: number): Uint8Array {
-  return moduleBytes([abtFunction(), subFunction()], 1, [], sharedMaxPages);
+  const fns = [abtFunction(false), subFunction(false), abtFunction(true), subFunction(true)];
+  return moduleBytes(fns, 1, [], sharedMaxPages);
 }
 
 /** Pages of the largest memory the kernels use (2 GiB: byte offsets fit in 31 bits). */
@@ -254,7 +298,7 @@ export function sharedKernelModule(): object | null {
 /** An instance of a module of {@link sharedKernelModule} on `memory` (a shared memory). */
 export function instantiateShared(module: object, memory: WasmMemory): WasmKernels {
   const { exports } = new (wasmApi()!.Instance)(module, { env: { memory } });
-  return { buffer: memory.buffer, abt: exports.abt as AbtKernel, sub: exports.sub as SubKernel };
+  return { buffer: memory.buffer, ...kernelsOf(exports) };
 }
 
 let compiled: object | null | undefined;
@@ -275,7 +319,17 @@ const MAX_BYTES = 2 ** 31;
 const SHARED_BYTES = 2 ** 25;
 const PAGE = 65536;
 
-let shared: { memory: WasmMemory; abt: AbtKernel; sub: SubKernel } | undefined;
+let shared: { memory: WasmMemory; fns: Omit<WasmKernels, 'buffer'> } | undefined;
+
+/** The kernels of an instance's exports. */
+function kernelsOf(exports: Record<string, unknown>): Omit<WasmKernels, 'buffer'> {
+  return {
+    abt: exports.abt as AbtKernel,
+    sub: exports.sub as SubKernel,
+    abtp: exports.abtp as AbtKernel,
+    subp: exports.subp as SubKernel,
+  };
+}
 
 /**
  * An instance of the kernels on a memory of at least `bytes` bytes, or `null` when WebAssembly
@@ -294,15 +348,15 @@ export function instantiateKernels(bytes: number): WasmKernels | null {
       if (shared === undefined) {
         const memory = new api.Memory({ initial: pages });
         const { exports } = new api.Instance(module, { env: { memory } });
-        shared = { memory, abt: exports.abt as AbtKernel, sub: exports.sub as SubKernel };
+        shared = { memory, fns: kernelsOf(exports) };
       }
       const have = shared.memory.buffer.byteLength / PAGE;
       if (have < pages) shared.memory.grow(pages - have);
-      return { buffer: shared.memory.buffer, abt: shared.abt, sub: shared.sub };
+      return { buffer: shared.memory.buffer, ...shared.fns };
     }
     const memory = new api.Memory({ initial: pages });
     const { exports } = new api.Instance(module, { env: { memory } });
-    return { buffer: memory.buffer, abt: exports.abt as AbtKernel, sub: exports.sub as SubKernel };
+    return { buffer: memory.buffer, ...kernelsOf(exports) };
   } catch {
     return null;
   }

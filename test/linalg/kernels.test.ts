@@ -1,5 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createHeap, gemmABt, gemmSubAB, setWasmKernels } from '../../src/linalg/kernels.js';
+import {
+  createHeap,
+  gemmABt,
+  gemmSubAB,
+  packQuads,
+  setWasmKernels,
+} from '../../src/linalg/kernels.js';
 import { orthogonalize } from '../../src/linalg/orthogonal.js';
 import { householderQR } from '../../src/linalg/qr.js';
 import { kernelModuleBytes } from '../../src/linalg/wasm.js';
@@ -38,23 +44,32 @@ describe('kernels', () => {
   ];
   for (const [p, nb, len] of sizes) {
     it(`gemmABt and gemmSubAB (p=${p}, nb=${nb}, len=${len}): right values, same bits in wasm and JS`, () => {
-      const run = () => {
-        // Layout: A (p × (len+3), stride len+3), B (nb × len), Y (p × nb).
+      /** With B as rows, or also interleaved (`packed`: the kernels `abtp`, `subp`). */
+      const run = (packed: boolean) => {
+        // Layout: A (p × (len+3), stride len+3), B (nb × len), Y (p × nb), B interleaved.
         const as = len + 3;
         const aOff = 0;
         const bOff = p * as;
         const yOff = bOff + nb * len;
-        const h = createHeap(yOff + p * nb);
+        const bp = yOff + p * nb;
+        const h = createHeap(bp + nb * (len + 1));
+        h.x.fill(Number.NaN);
         h.x.set(gaussian(p * as, 1), aOff);
         h.x.set(gaussian(nb * len, 2), bOff);
-        gemmABt(h, aOff, as, p, bOff, len, nb, len, yOff);
+        if (packed) packQuads(h.x, bOff, nb, len, bp);
+        gemmABt(h, aOff, as, p, bOff, len, nb, len, yOff, packed ? bp : -1);
         const y = h.x.slice(yOff, yOff + p * nb);
-        gemmSubAB(h, aOff, as, p, yOff, nb, bOff, len, len);
+        gemmSubAB(h, aOff, as, p, yOff, nb, bOff, len, len, packed ? bp : -1);
         return { y, c: h.x.slice(aOff, aOff + p * as) };
       };
-      const [wasm, js] = both(run);
+      const [wasm, js] = both(() => run(false));
+      const [wasmPacked, jsPacked] = both(() => run(true));
       expect(wasm.y).toEqual(js.y);
       expect(wasm.c).toEqual(js.c);
+      for (const r of [wasmPacked, jsPacked]) {
+        expect(r.y).toEqual(wasm.y);
+        expect(r.c).toEqual(wasm.c);
+      }
       // Values: Y = A Bᵀ, then C = A − Y B, against plain loops.
       const a = gaussian(p * (len + 3), 1);
       const b = gaussian(nb * len, 2);
