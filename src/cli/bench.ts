@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_CHECKPOINT_SPEC } from '../bench/checkpoint-case.js';
 import type { BenchOptions } from '../bench/run.js';
@@ -6,6 +7,7 @@ import { type BenchDocument, GROUPS, type Group, PEERS, type Peer } from '../ben
 import { writeFileAtomic } from '../io/file.js';
 import { UsageError } from './errors.js';
 import { bigintReplacer, type Output } from './output.js';
+import { flagOf } from './parse.js';
 
 /** Runs the benchmark (injected by tests with a smaller one). */
 export type RunBench = (options: BenchOptions) => Promise<BenchDocument>;
@@ -19,6 +21,7 @@ interface BenchFlags {
   checkpoint?: string | boolean;
   checkpointDtype?: string;
   checkpointDir?: string;
+  from?: string;
 }
 
 /** Parses a comma-separated list of names from `valid` (or `none`). */
@@ -65,6 +68,27 @@ export function benchOptions(flags: BenchFlags): BenchOptions {
   return { quick, groups, peers, checkpoint };
 }
 
+/**
+ * A results file written by `--json FILE`.
+ * @throws UsageError when it is not one.
+ */
+async function readResults(file: string): Promise<BenchDocument> {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(await readFile(file, 'utf8'));
+  } catch (error) {
+    throw new UsageError(
+      `--from must be a results file of weightinit bench --json FILE: ${error instanceof Error ? error.message : String(error)}`,
+    );
+  }
+  if ((doc as { format?: unknown } | null)?.format !== 'weightinit.bench/1') {
+    throw new UsageError(
+      `--from must be a results file of weightinit bench --json FILE (format "weightinit.bench/1"), got ${file}`,
+    );
+  }
+  return doc as BenchDocument;
+}
+
 /** The `bench` subcommand: weightinit against TF.js (and PyTorch when importable). */
 export function registerBench(
   program: Command,
@@ -94,7 +118,28 @@ export function registerBench(
       '--checkpoint-dir <dir>',
       'where the checkpoint is written (default a temporary directory)',
     )
+    .option(
+      '--from <file>',
+      'print the tables of a saved results file (from --json FILE) instead of running',
+    )
     .action(async (flags: BenchFlags) => {
+      if (flags.from !== undefined) {
+        const clash = [
+          'json',
+          'quick',
+          'cases',
+          'peers',
+          'checkpoint',
+          'checkpointDtype',
+          'checkpointDir',
+        ]
+          .filter((k) => flags[k as keyof BenchFlags] !== undefined)
+          .map(flagOf);
+        if (clash.length > 0)
+          throw new UsageError(`--from prints a saved run: it takes no ${clash.join(', ')}`);
+        o.line(formatReport(await readResults(flags.from), flags.markdown ?? false));
+        return;
+      }
       const options = benchOptions(flags);
       const progress = o.isTTY && flags.json !== true ? (line: string) => o.error(line) : undefined;
       const doc = await run({ ...options, ...(progress ? { progress } : {}) });

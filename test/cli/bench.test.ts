@@ -28,6 +28,12 @@ describe('weightinit bench: options', () => {
     [['--quick', '--checkpoint-dir', '/tmp'], /need the checkpoint case/],
     [['--no-checkpoint', '--checkpoint-dtype', 'float32'], /need the checkpoint case/],
     [['--bogus'], /unknown option '--bogus'/],
+    [
+      ['--from', 'x.json', '--quick', '--peers', 'none'],
+      /--from prints a saved run: it takes no --quick, --peers/,
+    ],
+    [['--from', '/nonexistent/results.json'], /--from must be a results file .*ENOENT/],
+    [['--from', 'package.json'], /format "weightinit.bench\/1"\), got package.json/],
   ])('%j exits with 2 and a message', async (argv, message) => {
     const r = await run('bench', ...argv);
     expect(r.code).toBe(2);
@@ -115,6 +121,10 @@ describe('weightinit bench: runs (tiny benchmark injected)', () => {
       ratios: { 'tfjs-cpu': expect.any(Number) },
     });
     expect(readdirSync(dir)).toEqual(['results.json']); // no temporary file left
+    // --from prints the saved run again, without running.
+    const again = await run('bench', '--from', file, '--markdown');
+    expect(again.code).toBe(0);
+    expect(again.stdout).toMatch(/^\| uniform 16x8 +\|/m);
   });
 
   it('--json alone prints the document; --markdown prints Markdown tables', async () => {
