@@ -22,7 +22,8 @@ import { defaultBlockSize, qrTransposed } from './qr.js';
  *
  * Cost: 4·M·N² − 4N³/3 flops with M = max(rows, cols), N = min(rows, cols), mostly in
  * WebAssembly SIMD products (a bit-identical JavaScript path where WebAssembly is unavailable);
- * about 0.3–0.45 s for 1024 × 1024 on one core of a 2020s server (`bench/linalg-micro.mjs`).
+ * about 0.3 s of CPU for 1024 × 1024 on one core of a 2020s server (`bench/linalg-micro.mjs`),
+ * split across threads, with the same bits, when `weightinit/node`'s `startWorkerPool` runs.
  * A wide matrix is factored as it is stored (its rows are the columns of `flatᵀ`), a tall one
  * after a transpose. Memory: about twice the matrix, plus the result.
  *

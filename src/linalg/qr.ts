@@ -13,10 +13,13 @@
  * the trailing update and the formation of Q become matrix–matrix products (`kernels.ts`, run by
  * WebAssembly SIMD kernels where available, `wasm.ts`). Panels are blocked again by 8, so only
  * 8-column strips are done reflector by reflector. With the default block sizes about nine
- * tenths of the flops are in the 2 × 4 register-blocked products.
+ * tenths of the flops are in the 2 × 4 register-blocked products, done panel by panel of 16 rows
+ * of Cᵀ (each panel stays in cache through the three products of a block update), and split
+ * across threads when a worker pool runs (`pool-node.ts`, started by `weightinit/node`'s
+ * `startWorkerPool`): every row of a panel is computed by one thread with the same operations.
  *
  * Results depend on the input and the block sizes only: the same bits on every engine, with or
- * without WebAssembly.
+ * without WebAssembly, with any number of threads.
  */
 import { checkInteger, checkKnownKeys, rangeError, typeError } from '../tensor/errors.js';
 import { larfg } from './householder.js';
