@@ -19,7 +19,7 @@ import {
   privateU53Open,
   scratch,
 } from './stream.js';
-import { wasmZiggurat } from './wasm.js';
+import { wasmProposal, wasmZiggurat } from './wasm.js';
 import { ZIG_TH, ZIG_W32, ZIG_W64 } from './ziggurat-fast.js';
 
 const TWO_29 = 2 ** 29;
@@ -210,6 +210,16 @@ export function truncatedUnchecked(
   // Outputs v = mean + std·x are stored, then set to the bound if (rounded) they passed it.
   const [lo32, hi32, tLo, tHi] = isF32 ? float32Clamp(lo, hi) : [lo, hi, lo, hi];
   if (p.kind !== NORMAL) {
+    const redo = (i: number, e: number) => {
+      privateStart(k0, k1, e);
+      const v = mean + std * drawProposal(p);
+      out[i] = v;
+      if (v < tLo) out[i] = lo32;
+      else if (v > tHi) out[i] = hi32;
+    };
+    const kind = p.kind === UNIFORM ? 1 : 2;
+    const args = [p.a, p.b, p.mirror, p.lambda, mean, std, tLo, tHi, lo32, hi32] as const;
+    if (wasmProposal(k0, k1, out, kind, ...args, start, redo)) return;
     for (let k = 0; k < n; k++) {
       privateStart(k0, k1, start + k);
       const v = mean + std * drawProposal(p);

@@ -13,7 +13,7 @@ import { ZIG_TH, ZIG_W32, ZIG_W64 } from './ziggurat-fast.js';
 import { ZIG_F } from './ziggurat-tables.js';
 
 /** A kernel of the fast module. */
-export type FastKernel = 'words' | 'uniform32' | 'uniform64' | 'zig32' | 'zig64';
+export type FastKernel = 'words' | 'uniform32' | 'uniform64' | 'zig32' | 'zig64' | 'count';
 
 /**
  * A fill on the kernels, as plain data (so that a worker can run it): chunk after chunk,
@@ -26,7 +26,7 @@ export interface Job {
   readonly k1: number;
   readonly fast: FastKernel;
   readonly args: readonly number[];
-  readonly slow: 'finish32' | 'finish64' | null;
+  readonly slow: 'finish32' | 'finish64' | 'tprop' | null;
   readonly slowArgs: readonly number[];
 }
 
@@ -239,8 +239,30 @@ export function wasmUniform(
   const scale = narrow ? 2 ** 24 : 2 ** 53;
   const ds = d / scale;
   if (ds * scale !== d) return false;
-  const fast = narrow ? 'uniform32' : 'uniform64';
-  return run({ k0, k1, fast, args: [low, ds, t], slow: null, slowArgs: [] }, out, start, null);
+  if (!narrow) {
+    return run(
+      { k0, k1, fast: 'uniform64', args: [low, ds, t], slow: null, slowArgs: [] },
+      out,
+      start,
+      null,
+    );
+  }
+  // float32: the values replaced by low are those of the integers m ≥ mt (v = low + ds·m is
+  // monotone in m), replaced by m = 0, whose value low + ds·0 is low, except for low = −0.
+  if (Object.is(low, -0)) return false;
+  let lo = 0;
+  let hi = 2 ** 24;
+  while (lo < hi) {
+    const mid = Math.floor((lo + hi) / 2);
+    if (low + ds * mid >= t) hi = mid;
+    else lo = mid + 1;
+  }
+  return run(
+    { k0, k1, fast: 'uniform32', args: [low, ds, lo], slow: null, slowArgs: [] },
+    out,
+    start,
+    null,
+  );
 }
 
 /** The primary words of `uniformBits`; false if it did not run. */
@@ -295,6 +317,41 @@ export function wasmZiggurat(
     args: [bounded, mean, std, a2, b2],
     slow: wide ? 'finish64' : 'finish32',
     slowArgs: [mean, std, a, b, tLo, tHi, lo32, hi32],
+  };
+  return run(job, out, start, finish);
+}
+
+/**
+ * The uniform (kind 1) or exponential (kind 2) proposal of `truncated-normal.ts` on [a, b]
+ * (negated if `mirror`; λ the exponential's rate), outputs mean + std·x as in
+ * {@link wasmZiggurat}; `finish` redoes the rare draws the kernel leaves. False if it did not run.
+ */
+export function wasmProposal(
+  k0: number,
+  k1: number,
+  out: Float32Array | Float64Array,
+  kind: 1 | 2,
+  a: number,
+  b: number,
+  mirror: boolean,
+  lambda: number,
+  mean: number,
+  std: number,
+  tLo: number,
+  tHi: number,
+  lo32: number,
+  hi32: number,
+  start: number,
+  finish: Finish,
+): boolean {
+  const wide = out instanceof Float64Array;
+  const job: Job = {
+    k0,
+    k1,
+    fast: 'count',
+    args: [wide ? 2 : 4],
+    slow: 'tprop',
+    slowArgs: [wide ? 1 : 0, kind, a, b, mirror ? 1 : 0, lambda, mean, std, tLo, tHi, lo32, hi32],
   };
   return run(job, out, start, finish);
 }

@@ -25,6 +25,13 @@ export const FILLS: [string, Fill][] = [
     'uniform(1 - 2^-20, 1 - 2^-30)',
     (k, o, s) => fillUniform(k, o as FloatArray, 1 - 2 ** -20, 1 - 2 ** -30, s),
   ],
+  // every value rounds to high or above: all replaced by low (the float32 kernel's mt = 0)
+  [
+    'uniform(1 - 2^-30, 1 - 2^-31)',
+    (k, o, s) => fillUniform(k, o as FloatArray, 1 - 2 ** -30, 1 - 2 ** -31, s),
+  ],
+  // low = −0: replaced values are −0, not low + 0 = +0 (float32: JavaScript path)
+  ['uniform(-0, 2^-126)', (k, o, s) => fillUniform(k, o as FloatArray, -0, 2 ** -126, s)],
   ['normal(1, 2)', (k, o, s) => fillNormal(k, o as FloatArray, 1, 2, s)],
   ['normal(0, 1e-300)', (k, o, s) => fillNormal(k, o as FloatArray, 0, 1e-300, s)],
   ['normal(0, 1e308) (overflow to ±∞)', (k, o, s) => fillNormal(k, o as FloatArray, 0, 1e308, s)],
@@ -36,6 +43,14 @@ export const FILLS: [string, Fill][] = [
       [-1, 1], // ~32 % rejected
       [0, 2], // ~52 % rejected
       [-2.5, 0.1], // mirrored
+      // the proposals' kernel: uniform (narrow, wider with rejections, one-sided), exponential
+      [-0.1, 0.1],
+      [-1, 0.9],
+      [0.5, 0.7],
+      [2, 3],
+      [-3, -2], // mirrored
+      [5, Number.POSITIVE_INFINITY],
+      [Number.NEGATIVE_INFINITY, -40],
     ] as const
   ).map(
     ([a, b]) =>
@@ -49,6 +64,11 @@ export const FILLS: [string, Fill][] = [
   [
     'source.truncatedNormal(1, 4e-8, [1 - 1e-7, 1 + 1e-7])',
     (k, o, s) => src(k).truncatedNormal(o as FloatArray, 1, 4e-8, 1 - 1e-7, 1 + 1e-7, s),
+  ],
+  // absolute bounds through the uniform proposal (standardized ±0.5), values rounded past a bound
+  [
+    'source.truncatedNormal(1, 2e-7, [1 - 1e-7, 1 + 1e-7])',
+    (k, o, s) => src(k).truncatedNormal(o as FloatArray, 1, 2e-7, 1 - 1e-7, 1 + 1e-7, s),
   ],
   // no float32 strictly inside (standardized ±2): both bounds collapse to one float32
   [

@@ -13,13 +13,15 @@ import { FILLS, type Fill, type Out } from './wasm-fills.js';
 // The worker pool splits a fill across threads: the bits must be those of one thread (element i
 // depends on (key, i) alone). Fills here go to the pool from 1000 elements on.
 
-/** A sampler of each kind: words, uniform, normal, many rejections, clamping. */
+/** A sampler of each kind: words, uniform, normal, many rejections, the proposals, clamping. */
 const POOL_FILLS = FILLS.filter(([name]) =>
   [
     'uniformBits',
     'uniform(-3, 5)',
     'normal(1, 2)',
     'truncatedNormal(0.5, 3, [0, 2])',
+    'truncatedNormal(0.5, 3, [-1, 0.9])',
+    'truncatedNormal(0.5, 3, [2, 3])',
     'source.truncatedNormal(1, 4e-8, [1 - 1e-7, 1 + 1e-7])',
   ].includes(name),
 );

@@ -104,6 +104,26 @@ describe('WebAssembly kernels', () => {
     for (const [a, b] of bounds) expect(truncatedMethod(a, b)).toBe('normal');
   });
 
+  it("the truncations of the proposals' kernel use the uniform and exponential methods", () => {
+    const inf = Number.POSITIVE_INFINITY;
+    for (const [a, b] of [
+      [-0.1, 0.1],
+      [-1, 0.9],
+      [0.5, 0.7],
+      [-0.5, 0.5],
+    ]) {
+      expect(truncatedMethod(a, b)).toBe('uniform');
+    }
+    for (const [a, b] of [
+      [2, 3],
+      [-3, -2],
+      [5, inf],
+      [-inf, -40],
+    ]) {
+      expect(truncatedMethod(a, b)).toBe('exponential');
+    }
+  });
+
   it('the clamping case clamps to both bounds (float32)', () => {
     const out = new Float32Array(20_000);
     philoxSourceFromKey({ k0: 1, k1: 2 }).truncatedNormal(out, 1, 4e-8, 1 - 1e-7, 1 + 1e-7);
