@@ -1,0 +1,248 @@
+/**
+ * The checkpoint benchmark (issue 7): `weightinit init` of a big model spec, against the two
+ * things it cannot beat — the time to generate the values, and the time `dd` takes to write as
+ * many bytes to the same directory. Node only.
+ *
+ * - wall: the real command (`dist/cli/main.js`'s `main`, what `bin/weightinit.js` runs) in a
+ *   child `node` process, from spawn to exit (Node's start-up included); its peak RSS is the
+ *   child's own `process.resourceUsage().maxRSS`, reported by a two-line wrapper on fd 3.
+ * - generate: every parameter's values made and encoded through the command's code path
+ *   (`DataWindows` and `WindowBuffers`, same chunk size, two buffers) with the same worker
+ *   pool, in a child `node` process, into reused buffers: no file.
+ * - dd: `dd if=/dev/zero of=<dir>/… bs=1M count=<MiB> conv=fsync`, from spawn to exit.
+ *
+ * `ratio` = wall / max(generate, dd): 1 is as fast as the slower of the two could be.
+ */
+
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { loadavg, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { DataWindows, WindowBuffers } from '../model/materialize.js';
+import type { ModelPlan } from '../model/plan.js';
+import { plan } from '../model/spec.js';
+import { WRITE_CHUNK_ELEMENTS } from '../model/write.js';
+import { startWorkerPool, stopWorkerPool, workerPoolReady } from '../random/pool-node.js';
+import { checkChoice, checkKnownKeys, typeError } from '../tensor/errors.js';
+
+/** Options of {@link benchCheckpoint}. */
+export interface CheckpointBenchOptions {
+  /** Path of the model spec (JSON, `weightinit.model/1`). */
+  readonly spec: string;
+  /** Storage dtype instead of the spec's (`--dtype`). */
+  readonly dtype?: 'bfloat16' | 'float16' | 'float32';
+  /** Directory the checkpoint and dd's file are written in (default: the OS's temp dir). */
+  readonly dir?: string;
+  /** Keep the files (in a `weightinit-bench-*` directory under `dir`) instead of deleting them. */
+  readonly keep?: boolean;
+  /**
+   * The CLI's main module (default: `dist/cli/main.js` of this package). Tests only.
+   * @internal
+   */
+  readonly cli?: string;
+}
+
+/** What {@link benchCheckpoint} measured. Times in seconds, sizes in bytes. */
+export interface CheckpointBench {
+  /** Parameters of the model. */
+  params: number;
+  /** Bytes of the checkpoint written (the file's size). */
+  bytes: number;
+  /** `weightinit init` from spawn to exit. */
+  wallSeconds: number;
+  /** Generating and encoding every value, no file, with the same workers. */
+  generateSeconds: number;
+  /** `dd … conv=fsync` of as many bytes (rounded up to MiB) in the same directory. */
+  ddSeconds: number;
+  /** Peak resident memory of the `weightinit init` process. */
+  peakRssBytes: number;
+  /** wallSeconds / max(generateSeconds, ddSeconds). */
+  ratio: number;
+  /** Threads that generate (this one and the pool's workers). */
+  workers: number;
+  /** The load average (1, 5, 15 minutes) at the end: the machine may be shared. */
+  loadAverage: number[];
+}
+
+// The children are CommonJS `-e` scripts that load the ES modules with `import()`: with
+// `--input-type=module` the worker pool's eval'd workers (CommonJS source) inherit the flag and
+// fail to start.
+
+/** Runs the CLI's `main` and reports its exit code and peak RSS on fd 3. */
+const CLI_CHILD = `
+(async () => {
+  const [url, ...argv] = process.argv.slice(1);
+  const { main } = await import(url);
+  const code = await main(argv);
+  const maxRssKiB = process.resourceUsage().maxRSS;
+  require('node:fs').writeSync(3, JSON.stringify({ code, maxRssKiB }));
+  process.exitCode = code;
+})();
+`;
+
+/** Times the generation alone (`measureGeneration` of this module) and reports it on fd 3. */
+const GENERATE_CHILD = `
+(async () => {
+  const [url, spec, dtype] = process.argv.slice(1);
+  const { measureGeneration } = await import(url);
+  const r = await measureGeneration(spec, dtype === '-' ? undefined : dtype);
+  require('node:fs').writeSync(3, JSON.stringify(r));
+})().catch((error) => {
+  console.error(error);
+  process.exitCode = 1;
+});
+`;
+
+/** A child process's exit code, output and time from spawn to exit (seconds). */
+interface Ran {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+  readonly fd3: string;
+  readonly seconds: number;
+}
+
+function run(command: string, args: readonly string[], fd3 = false): Promise<Ran> {
+  return new Promise((done, fail) => {
+    const start = performance.now();
+    const child = spawn(command, args, {
+      stdio: fd3 ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
+    });
+    const text = { stdout: '', stderr: '', fd3: '' };
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (text.stdout += d));
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (text.stderr += d));
+    if (fd3) {
+      const pipe = child.stdio[3] as NodeJS.ReadableStream;
+      pipe.setEncoding('utf8');
+      pipe.on('data', (d: string) => (text.fd3 += d));
+    }
+    child.on('error', fail);
+    child.on('close', (code) =>
+      done({ code, ...text, seconds: (performance.now() - start) / 1e3 }),
+    );
+  });
+}
+
+/** A module of this package, built: beside this file once built, else in `dist/`. */
+function built(path: string): string {
+  const here = import.meta.url;
+  return fileURLToPath(new URL(here.endsWith('.ts') ? `../../dist/${path}` : `../${path}`, here));
+}
+
+/** Reads a spec file and plans it, with `dtype` instead of the spec's if given. */
+function planFile(specPath: string, dtype: string | undefined): ModelPlan {
+  const spec = JSON.parse(readFileSync(specPath, 'utf8')) as Record<string, unknown>;
+  if (dtype !== undefined) spec.dtype = dtype;
+  return plan(spec);
+}
+
+/**
+ * Generates and encodes every value of a spec's plan as `writeCheckpoint` does (same chunk
+ * size, two buffers, same encoders), on the worker pool as `weightinit init` starts it, with
+ * no file; resolves with the seconds it took and the number of threads. Starts and stops the
+ * pool: {@link benchCheckpoint} runs it in a fresh process.
+ * @internal
+ */
+export async function measureGeneration(
+  specPath: string,
+  dtype?: string,
+): Promise<{ seconds: number; workers: number }> {
+  const p = planFile(specPath, dtype);
+  const workers = startWorkerPool();
+  await workerPoolReady();
+  try {
+    const chunk = Math.max(1, Math.min(WRITE_CHUNK_ELEMENTS, p.totalParameters));
+    const buffers = new WindowBuffers(p, chunk, 2);
+    const windows = new DataWindows(p);
+    const start = performance.now();
+    for (let k = 0; buffers.fill(windows, k % 2) > 0; k++);
+    return { seconds: (performance.now() - start) / 1e3, workers };
+  } finally {
+    await stopWorkerPool();
+  }
+}
+
+/**
+ * Measures `weightinit init <spec> --out <dir>/…/model.safetensors [--dtype d]` (wall time and
+ * peak RSS of the real command in a child process), the time to generate the same values with
+ * the same workers and no file, and `dd`'s time to write as many bytes to the same directory;
+ * see the module's comment. Each runs in its own process (this one's state, its worker pool
+ * included, plays no part). The files are deleted afterwards unless `keep`.
+ * Needs the package built (`npm run build`) and `dd` on the PATH.
+ * @throws (a rejected promise) TypeError / RangeError for bad options; Error when the command
+ *   or dd fails, with its message.
+ * @example
+ * const r = await benchCheckpoint({ spec: 'examples/transformer-1b.json', dtype: 'bfloat16' });
+ * // { params: 1013669888, bytes: 2027360528, wallSeconds: …, ratio: …, peakRssBytes: … }
+ */
+export async function benchCheckpoint(options: CheckpointBenchOptions): Promise<CheckpointBench> {
+  const fn = 'benchCheckpoint';
+  if (options === null || typeof options !== 'object')
+    typeError(fn, 'options', 'an object', options);
+  checkKnownKeys(fn, options, ['spec', 'dtype', 'dir', 'keep', 'cli']);
+  if (typeof options.spec !== 'string' || options.spec === '') {
+    typeError(fn, 'options.spec', 'the path of a model spec', options.spec);
+  }
+  if (options.dtype !== undefined) {
+    checkChoice(fn, 'options.dtype', options.dtype, ['bfloat16', 'float16', 'float32']);
+  }
+  const specPath = resolve(options.spec);
+  const p = planFile(specPath, options.dtype);
+
+  const work = mkdtempSync(join(options.dir ?? tmpdir(), 'weightinit-bench-'));
+  const out = join(work, 'model.safetensors');
+  const ddFile = join(work, 'dd.bin');
+  try {
+    // Generation alone, in a fresh process, on the pool the command starts.
+    const self = pathToFileURL(built('bench/checkpoint.js')).href;
+    const dtypeArg = options.dtype ?? '-';
+    const gen = await run(process.execPath, ['-e', GENERATE_CHILD, self, specPath, dtypeArg], true);
+    if (gen.code !== 0) {
+      throw new Error(`${fn}: the generation failed (exit ${gen.code}): ${gen.stderr.trim()}`);
+    }
+    const { seconds: generateSeconds, workers } = JSON.parse(gen.fd3) as {
+      seconds: number;
+      workers: number;
+    };
+
+    // dd, as many bytes (whole MiB), fsynced, in the same directory.
+    const mib = Math.ceil(p.fileBytes / 2 ** 20);
+    const dd = await run('dd', [
+      'if=/dev/zero',
+      `of=${ddFile}`,
+      'bs=1M',
+      `count=${mib}`,
+      'conv=fsync',
+    ]);
+    if (dd.code !== 0) throw new Error(`${fn}: dd failed (exit ${dd.code}): ${dd.stderr.trim()}`);
+    if (!options.keep) rmSync(ddFile, { force: true });
+
+    // The command.
+    const cli = pathToFileURL(options.cli ?? built('cli/main.js')).href;
+    const args = ['init', specPath, '--out', out];
+    if (options.dtype !== undefined) args.push('--dtype', options.dtype);
+    const r = await run(process.execPath, ['-e', CLI_CHILD, cli, ...args], true);
+    if (r.code !== 0) {
+      throw new Error(
+        `${fn}: weightinit init failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`,
+      );
+    }
+    const { maxRssKiB } = JSON.parse(r.fd3) as { maxRssKiB: number };
+    const bytes = statSync(out).size;
+    const wallSeconds = r.seconds;
+    return {
+      params: p.totalParameters,
+      bytes,
+      wallSeconds,
+      generateSeconds,
+      ddSeconds: dd.seconds,
+      peakRssBytes: maxRssKiB * 1024,
+      ratio: wallSeconds / Math.max(generateSeconds, dd.seconds),
+      workers,
+      loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+    };
+  } finally {
+    if (!options.keep) rmSync(work, { recursive: true, force: true });
+  }
+}
