@@ -1,9 +1,7 @@
 /**
  * The checkpoint case: `benchCheckpoint` of `./checkpoint.js` (written separately) on a big model
- * spec, run in a child process so that its peak RSS is its own and not the benchmark's. Until
- * that module exists, the case says so and is skipped.
+ * spec, imported dynamically; a build without that module says so and skips the case.
  */
-import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { CheckpointResult } from './types.js';
@@ -22,17 +20,10 @@ export interface CheckpointOptions {
   readonly keep?: boolean;
 }
 
-const CHILD = `
-const [url, options] = JSON.parse(process.argv[1]);
-const { benchCheckpoint } = await import(url);
-const r = await benchCheckpoint(options);
-process.stdout.write('\\n@@result ' + JSON.stringify(r, (_k, v) => (typeof v === 'bigint' ? Number(v) : v)) + '\\n');
-`;
-
 /**
  * Runs the checkpoint case, or returns why it cannot (the module absent). `module` overrides
  * where `benchCheckpoint` is loaded from (tests).
- * @throws Error when the child fails.
+ * @throws what `benchCheckpoint` throws.
  */
 export async function runCheckpoint(
   options: CheckpointOptions,
@@ -44,24 +35,13 @@ export async function runCheckpoint(
       skipped: `the checkpoint benchmark (src/bench/checkpoint.ts, benchCheckpoint) is not in this build (${fileURLToPath(module)} missing)`,
     };
   }
-  const child = spawn(
-    process.execPath,
-    ['--input-type=module', '-e', CHILD, JSON.stringify([module.href, options])],
-    { stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-  child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-  const code = await new Promise<number | null>((resolve, reject) => {
-    child.on('error', reject);
-    child.on('close', resolve);
-  });
-  const line = stdout.split('\n').find((l) => l.startsWith('@@result '));
-  if (code !== 0 || line === undefined) {
-    throw new Error(`checkpoint case failed (exit ${code}): ${stderr.trim() || stdout.trim()}`);
-  }
-  const r = JSON.parse(line.slice('@@result '.length)) as Record<string, number>;
+  // benchCheckpoint runs the command and the generation in child processes of its own: their
+  // peak RSS is theirs, not this process's.
+  const { benchCheckpoint } = (await import(module.href)) as {
+    benchCheckpoint(o: CheckpointOptions): Promise<Record<string, unknown>>;
+  };
+  const r = (await benchCheckpoint(options)) as Record<string, number>;
+  const load = (r as Record<string, unknown>).loadAverage;
   return {
     spec: options.spec,
     params: r.params,
@@ -72,5 +52,6 @@ export async function runCheckpoint(
     peakRssBytes: r.peakRssBytes,
     ratio: r.ratio,
     workers: r.workers,
+    ...(Array.isArray(load) ? { loadAverage: load as number[] } : {}),
   };
 }

@@ -249,7 +249,13 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
   let checkpoint: CheckpointResult | null = null;
   if (options.checkpoint) {
     progress(`checkpoint ${options.checkpoint.spec} …`);
-    checkpoint = await runCheckpoint(options.checkpoint, config.checkpointModule);
+    try {
+      checkpoint = await runCheckpoint(options.checkpoint, config.checkpointModule);
+    } catch (error) {
+      // The other cases are kept; the failure is told in full on the progress line.
+      progress(`checkpoint failed: ${error instanceof Error ? error.message : String(error)}`);
+      checkpoint = { spec: options.checkpoint.spec, skipped: `failed: ${firstLine(error)}` };
+    }
   }
 
   machine.loadAverageAfter = loadAverage();

@@ -125,6 +125,8 @@ export type CheckpointResult =
       /** wall / max(generate, dd), as the checkpoint module reports it. */
       readonly ratio: number;
       readonly workers: number;
+      /** The load average at its end, as the checkpoint module reports it. */
+      readonly loadAverage?: readonly number[];
     }
   | { readonly spec: string; readonly skipped: string };
 

@@ -79,4 +79,24 @@ describe('runBench (tiny)', () => {
     expect(doc.cases[0].engines['tfjs-cpu']).toBeUndefined();
     expect(doc.checkpoint).toBeNull();
   });
+
+  it('a failing checkpoint case is reported, the other cases kept', async () => {
+    const lines: string[] = [];
+    const doc = await runBench({
+      groups: ['startup'],
+      peers: [],
+      checkpoint: { spec: 'big.json' },
+      config: {
+        ...TINY,
+        checkpointModule: new URL('./fixtures/failing-checkpoint.mjs', import.meta.url),
+      },
+      progress: (l) => lines.push(l),
+    });
+    expect(doc.cases).toHaveLength(1);
+    expect(doc.checkpoint).toEqual({
+      spec: 'big.json',
+      skipped: 'failed: dd: no space left on device',
+    });
+    expect(lines.at(-1)).toContain('more detail');
+  });
 });
