@@ -8,7 +8,8 @@
  * - the slow path of the ziggurat: the draws the fast path rejected continue on their private
  *   streams (Philox blocks computed 8 at a time), through the wedge test and the tail (with
  *   ports of the deterministic `exp` and `log`) and the truncation's redraws. A draw that needs
- *   more than its first private block is left to JavaScript, which redoes it from the start.
+ *   more than its first private block is redone with four, and only then, rarely, left to
+ *   JavaScript, which redoes it from the start.
  *
  * They compute exactly the bits of the JavaScript samplers (which stay the fallback where
  * WebAssembly SIMD is unavailable): Philox is exact integer arithmetic (`i64x2.extmul` gives the
@@ -147,7 +148,7 @@ const OUT = 16384 + 2048;
 const CHUNK = 16384;
 const REJ = OUT + 4096 + 8 * CHUNK;
 const CTR = REJ + 16 * CHUNK;
-const PRIV = CTR + 8 * CHUNK;
+const PRIV = CTR + 12 * CHUNK;
 const PAGES = Math.ceil((PRIV + 16 * CHUNK) / 65536);
 /** Groups of four blocks per iteration of the Philox kernel (instruction-level parallelism). */
 const G = 2;
@@ -180,8 +181,8 @@ const LOG = 2;
 /**
  * `bits(k0, k1, lo, hi, c2, c3, n, dst, list)`: Philox4x32-10 of n counters (n a multiple of
  * 4·G), each block's 4 words at dst + 16j. With list = 0 the counters are (b mod 2³², ⌊b/2³²⌋,
- * c2, c3), b = hi·2³² + lo + j; otherwise block j's first two counter words are read from
- * list + 32⌊j/4⌋ + 4(j mod 4) and that + 16. Lane l of vector x_g,w holds word w of block 4g + l;
+ * c2, c3), b = hi·2³² + lo + j; otherwise block j's first three counter words are read from
+ * list + 48⌊j/4⌋ + 4(j mod 4), that + 16 and that + 32 (c2 unused). Lane l of vector x_g,w holds word w of block 4g + l;
  * a round is (hi₀, lo₀) = M0·x₀, (hi₁, lo₁) = M1·x₂, x ← (hi₁ ⊕ x₁ ⊕ ka, lo₁, hi₀ ⊕ x₃ ⊕ kb, lo₀),
  * the high words from `i64x2.extmul_{low,high}_i32x4_u` and a shuffle, the low from `i32x4.mul`.
  */
@@ -212,15 +213,16 @@ function bitsFunction(): Fn {
     f.emit('list', IF);
     f.set(x(g, 0), 'list', V_LOAD());
     f.set(x(g, 1), 'list', V_LOAD(16));
-    f.set('list', 'list', i32(32), I32_ADD);
+    f.set(x(g, 2), 'list', V_LOAD(32));
+    f.set('list', 'list', i32(48), I32_ADD);
     f.emit(ELSE);
     f.set(x(g, 0), 'c0v');
     f.set(x(g, 1), 'c1v');
+    f.set(x(g, 2), 'c2v');
     f.set('next', 'c0v', 'four', I32X4_ADD);
     f.set('c1v', 'c1v', 'next', 'c0v', I32X4_LT_U, I32X4_SUB);
     f.set('c0v', 'next');
     f.emit(END);
-    f.set(x(g, 2), 'c2v');
     f.set(x(g, 3), 'c3v');
   }
   f.set('ka', 'k0', I32X4_SPLAT);
@@ -611,39 +613,46 @@ function logFunction(): Fn {
  * element e = ehi·2³² + elo + k) as the JavaScript does (`zigFinish`, then redraws while
  * x ∉ [a, b]), reading element e's private block 0 (counter (e mod 2³², ⌊e/2³²⌋, 0, 1)); writes
  * mean + std·x (lo32 where < tLo, else hi32 where > tHi) to output k. A draw that needs more
- * words than that block holds is moved to the front of REJ, for JavaScript to redo.
+ * words than that block holds is redone from its start in a second pass with blocks 0-3 (16
+ * words; at most CHUNK/4 such draws); those left then are moved to the front of REJ, for
+ * JavaScript to redo (a few in a million).
  */
 function finishFunction(wide: boolean): Fn {
   const params = ['k0', 'k1', 'n', 'elo', 'ehi', 'dst'];
   const fparams = ['mean', 'std', 'a', 'b', 'tLo', 'tHi', 'lo32', 'hi32'];
   const types = [...params.map(() => I32), ...fparams.map(() => F64)];
   const f = new Fn(wide ? 'finish64' : 'finish32', [...params, ...fparams], types, [I32]);
-  f.local(I32, 'j', 'left', 'q', 'k', 't', 'i', 'wp', 'c', 'w');
+  f.local(I32, 'j', 'left', 'q', 'k', 't', 'i', 'wp', 'c', 'w', 'sh', 'more');
   f.local(I64, 'e0', 'e');
   f.local(F64, 'x', 'y', 'z');
   const table = wide ? ZT64 : ZT32;
   const wpd = wide ? 2 : 1; // words per draw
-  // Counters (e mod 2³², ⌊e/2³²⌋) of each entry, four entries per 32 bytes of CTR.
   f.set('e0', 'ehi', I64_EXTEND_I32_U, i64(32n), I64_SHL, 'elo', I64_EXTEND_I32_U, I64_OR);
-  f.emit(BLOCK, LOOP, 'j', 'n', I32_GE_U, brIf(1));
-  f.set('c', 'j', i32(2), I32_SHR_U, i32(5), I32_SHL, 'j', i32(3), I32_AND, i32(2), I32_SHL);
+  f.emit(BLOCK, LOOP); // over the passes: 2^sh private blocks per entry (sh = 0, then 2)
+  // Counters (e mod 2³², ⌊e/2³²⌋, r) of block r of each entry's private blocks (index j = its
+  // entry·2^sh + r), four blocks per 48 bytes of CTR.
+  f.set('j', i32(0));
+  f.emit(BLOCK, LOOP, 'j', 'n', 'sh', I32_SHL, I32_GE_U, brIf(1));
+  f.set('c', 'j', i32(2), I32_SHR_U, i32(48), I32_MUL, 'j', i32(3), I32_AND, i32(2), I32_SHL);
   f.set('c', 'c', I32_ADD);
-  f.set('e', 'e0', 'j', i32(4), I32_SHL, i32Load(REJ), I64_EXTEND_I32_U, I64_ADD);
+  f.set('e', 'e0', 'j', 'sh', I32_SHR_U, i32(4), I32_SHL, i32Load(REJ), I64_EXTEND_I32_U, I64_ADD);
   f.emit('c', 'e', I32_WRAP_I64, i32Store(CTR));
   f.emit('c', 'e', i64(32n), I64_SHR_U, I32_WRAP_I64, i32Store(CTR + 16));
+  f.emit('c', 'j', i32(1), 'sh', I32_SHL, i32(1), I32_SUB, I32_AND, i32Store(CTR + 32));
   f.set('j', 'j', i32(1), I32_ADD);
   f.emit(br(0), END, END);
-  // Their first private blocks, counters (e mod 2³², ⌊e/2³²⌋, 0, 1).
-  f.emit('k0', 'k1', i32(0), i32(0), i32(0), i32(1), 'n', i32(7), I32_ADD, i32(-8), I32_AND);
-  f.emit(i32(PRIV), i32(CTR), call(0));
+  // The blocks, counters (e mod 2³², ⌊e/2³²⌋, r, 1), each entry's contiguous.
+  f.emit('k0', 'k1', i32(0), i32(0), i32(0), i32(1), 'n', 'sh', I32_SHL, i32(7), I32_ADD);
+  f.emit(i32(-8), I32_AND, i32(PRIV), i32(CTR), call(0));
   f.set('j', i32(0));
+  f.set('left', i32(0));
   f.emit(BLOCK, LOOP, 'j', 'n', I32_GE_U, brIf(1)); // over entries
   f.set('q', 'j', i32(4), I32_SHL, i32(REJ), I32_ADD);
   f.set('k', 'q', i32Load());
   f.set('t', 'q', i32Load(4));
   f.set('x', 'q', f64Load(8));
-  f.set('wp', 'j', i32(4), I32_SHL, i32(PRIV), I32_ADD);
-  f.set('c', 'wp', i32(16), I32_ADD); // end of the block's words
+  f.set('wp', 'j', i32(4), 'sh', I32_ADD, I32_SHL, i32(PRIV), I32_ADD);
+  f.set('c', 'wp', i32(16), 'sh', I32_SHL, I32_ADD); // end of the entry's words
   const inBounds = ['x', 'a', F64_GE, 'x', 'b', F64_LE, I32_AND];
   /** ((a ≫ 5)·2²⁶ + (b ≫ 6) [+ 1])·2⁻⁵³ of the words a, b at wp + off. */
   const u53 = (off: number, open: boolean): Part[] => [
@@ -740,11 +749,21 @@ function finishFunction(wide: boolean): Fn {
   f.emit(...(wide ? [f64Store()] : [F32_DEMOTE_F64, f32Store()]));
   f.set('j', 'j', i32(1), I32_ADD);
   f.emit(br(1), END);
-  // Given up: the entry moves to REJ[left] (left ≤ j) for JavaScript.
+  // Given up: the entry moves to REJ[left] (left ≤ j), for the next pass or JavaScript.
   f.emit('left', i32(4), I32_SHL, i32(REJ), I32_ADD, 'q', V_LOAD(), V_STORE());
   f.set('left', 'left', i32(1), I32_ADD);
   f.set('j', 'j', i32(1), I32_ADD);
-  f.emit(br(0), END, END, 'left');
+  f.emit(br(0), END, END);
+  // After pass 1: the entries it left, then those beyond its capacity, for JavaScript.
+  f.emit('sh', IF);
+  f.emit('left', i32(4), I32_SHL, i32(REJ), I32_ADD, 'n', i32(4), I32_SHL, i32(REJ), I32_ADD);
+  f.emit('more', i32(4), I32_SHL, MEMORY_COPY, 'left', 'more', I32_ADD, RETURN, END);
+  // Pass 1 redoes the first CHUNK/4 entries left from their start, with 4 blocks each.
+  f.emit('left', I32_EQZ, IF, i32(0), RETURN, END);
+  f.set('n', 'left', i32(CHUNK / 4), 'left', i32(CHUNK / 4), I32_LT_U, SELECT);
+  f.set('more', 'left', 'n', I32_SUB);
+  f.set('sh', i32(2));
+  f.emit(br(0), END, END, i32(0));
   return f;
 }
 
@@ -821,11 +840,12 @@ function proposalFunction(): Fn {
   // Counters of the draws' block r, as in finishFunction.
   f.set('j', i32(0));
   f.emit(BLOCK, LOOP, 'j', 'n', I32_GE_U, brIf(1));
-  f.set('c', 'j', i32(2), I32_SHR_U, i32(5), I32_SHL, 'j', i32(3), I32_AND, i32(2), I32_SHL);
+  f.set('c', 'j', i32(2), I32_SHR_U, i32(48), I32_MUL, 'j', i32(3), I32_AND, i32(2), I32_SHL);
   f.set('c', 'c', I32_ADD);
   f.set('e', 'e0', 'j', i32(4), I32_SHL, i32Load(REJ), I64_EXTEND_I32_U, I64_ADD);
   f.emit('c', 'e', I32_WRAP_I64, i32Store(CTR));
   f.emit('c', 'e', i64(32n), I64_SHR_U, I32_WRAP_I64, i32Store(CTR + 16));
+  f.emit('c', 'r', i32Store(CTR + 32));
   f.set('j', 'j', i32(1), I32_ADD);
   f.emit(br(0), END, END);
   f.emit('k0', 'k1', i32(0), i32(0), 'r', i32(1), 'n', i32(7), I32_ADD, i32(-8), I32_AND);
