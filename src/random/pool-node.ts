@@ -40,8 +40,8 @@ const WORKER_SOURCE = `
 const { workerData, receiveMessageOnPort } = require('node:worker_threads');
 const instantiateKernels = ${instantiateKernels.toString()};
 const runJob = ${runJob.toString()};
-const { fast, slow, tables, layout, memory, ctrl, port } = workerData;
-const w = instantiateKernels(fast, slow, tables, layout, memory);
+const { fast, slow, prop, tables, layout, memory, ctrl, port } = workerData;
+const w = instantiateKernels(fast, slow, prop, tables, layout, memory);
 const types = { Float32Array, Float64Array, Uint32Array };
 Atomics.store(ctrl, 3, 1);
 let seq = 0;
@@ -53,12 +53,14 @@ for (;;) {
   const { job, type, byteOffset, length, start } = received.message;
   const left = [];
   let status = 1;
+  const t0 = performance.now();
   try {
     const out = new types[type](memory.buffer, byteOffset, length);
     runJob(w, job, out, start, (i, e, t, x) => left.push(i, e, t, x));
   } catch {
     status = 2;
   }
+  Atomics.store(ctrl, 4, Math.min(2 ** 30, Math.ceil((performance.now() - t0) * 1000)));
   port.postMessage(left);
   Atomics.store(ctrl, 2, status);
   Atomics.store(ctrl, 1, seq);
@@ -76,12 +78,13 @@ const SCRATCH = LAYOUT.PAGES * 65536;
 const SCRATCH_BYTES = ROUND * 8 + 4096;
 const PAGES = LAYOUT.PAGES + Math.ceil((2 * SCRATCH_BYTES) / 65536);
 /**
- * The main thread's range per round is a worker's less this fraction for each worker whose
- * outputs it copies (a copy costs a sixth to a tenth of computing them).
+ * The main thread's first range per round is a worker's less this fraction for each worker whose
+ * outputs it copies (a copy costs a sixth to a tenth of computing them); then the share adapts
+ * to the measured speeds (see `Pool.adapt`).
  */
 const COPY_SHARE = 0.15;
 
-/** One worker: control words [posted, done, status, ready], its memory and channel end. */
+/** One worker: control words [posted, done, status, ready, µs of its last task], its memory and channel end. */
 interface Slot {
   readonly worker: Worker;
   readonly ctrl: Int32Array;
@@ -104,8 +107,30 @@ const shifted = (finish: Finish | null, offset: number): Finish | null =>
 class Pool implements ParallelRunner {
   /** Tasks posted to workers, and those that failed (redone on the main thread). */
   readonly stats = { tasks: 0, failed: 0 };
+  /**
+   * The main thread's range per round as a fraction of a worker's, adapted after each round so
+   * that the main thread (its range, then the copies) and the workers take the same time: on a
+   * machine shared with other processes the threads' speeds differ and change.
+   */
+  private share: number;
 
-  constructor(private readonly slots: readonly Slot[]) {}
+  constructor(private readonly slots: readonly Slot[]) {
+    this.share = Math.max(0.1, 1 - COPY_SHARE * slots.length);
+  }
+
+  /**
+   * Updates {@link share} from a round: the main thread computed `own` elements in `tOwn` ms
+   * and copied the workers' outputs in `tCopy` ms; the workers computed `done` elements in
+   * `tWorkers` ms (their summed times). Balance: own/rMain + tCopy = size/rWorker.
+   */
+  private adapt(own: number, tOwn: number, tCopy: number, done: number, tWorkers: number): void {
+    if (own <= 0 || tOwn <= 0 || done <= 0 || tWorkers <= 0) return;
+    const k = this.slots.length;
+    const perWorker = done / k;
+    const tWorker = tWorkers / k;
+    const target = ((tWorker - tCopy) * (own / tOwn)) / perWorker;
+    this.share = Math.min(2, Math.max(0.05, 0.5 * this.share + 0.5 * target));
+  }
 
   get threads(): number {
     return this.slots.length + 1;
@@ -121,26 +146,47 @@ class Pool implements ParallelRunner {
     if (slots.length === 0) return false; // still starting: run here
     const n = out.length;
     // Per round: `size` elements per worker (a round at most, less for small fills), `own` here.
-    const size = Math.min(ROUND, Math.ceil(n / (slots.length + 1) / 64) * 64);
-    const own = Math.max(0, Math.floor(size * (1 - COPY_SHARE * slots.length)));
-    const step = own + size * slots.length;
-    /** Posts the workers' ranges of the round at r0 into their scratch buffers `which`. */
-    const post = (r0: number, which: number): Task[] => {
-      const tasks: Task[] = [];
+    const size = Math.min(ROUND, Math.ceil(n / (slots.length + this.share) / 64) * 64);
+    let own = Math.floor(size * this.share);
+    /** Posts the workers' ranges from r0 into their scratch buffers `which`: their end. */
+    const post = (r0: number, which: number, tasks: Task[]): number => {
+      let end = r0;
       slots.forEach((slot, s) => {
-        const offset = Math.min(n, r0 + own + s * size);
+        const offset = Math.min(n, r0 + s * size);
         const length = Math.min(n, offset + size) - offset;
         if (length > 0) tasks.push(this.post(slot, job, out, offset, length, start, which));
+        end = offset + length;
       });
-      return tasks;
+      return end;
     };
-    let tasks = post(0, 0);
-    for (let r0 = 0, round = 0; r0 < n; r0 += step, round++) {
-      const end = Math.min(n, r0 + own);
-      if (end > r0) localRun(job, out.subarray(r0, end), start + r0, shifted(finish, r0));
+    // A round: the main thread's range [r0, w0), the workers' [w0, next) (posted before).
+    let r0 = 0;
+    let tasks: Task[] = [];
+    let next = post(Math.min(n, own), 0, tasks);
+    for (let round = 0; r0 < n; round++) {
+      const w0 = Math.min(n, r0 + own);
+      const t0 = performance.now();
+      if (w0 > r0) localRun(job, out.subarray(r0, w0), start + r0, shifted(finish, r0));
+      const tOwn = performance.now() - t0;
       const done = tasks.map((task) => [task, this.wait(task)] as const);
-      tasks = r0 + step < n ? post(r0 + step, (round + 1) & 1) : [];
+      let tWorkers = 0;
+      let computed = 0;
+      for (const [task, left] of done) {
+        if (left !== null) tWorkers += Atomics.load(task.slot.ctrl, 4) / 1000;
+        if (left !== null) computed += task.length;
+      }
+      // A full round (not the last) tells the threads' speeds.
+      const ownLen = w0 - r0;
+      const full = ownLen === own && computed === size * slots.length;
+      const t1 = performance.now();
+      // The next round (the main thread's range from the adapted share, the workers' after it),
+      // posted before this round's outputs are copied.
+      r0 = next;
+      own = Math.floor(size * this.share);
+      tasks = [];
+      next = r0 < n ? post(Math.min(n, r0 + own), (round + 1) & 1, tasks) : r0;
       for (const [task, left] of done) this.complete(task, left, job, out, start, finish);
+      if (full) this.adapt(ownLen, tOwn, performance.now() - t1, computed, tWorkers);
     }
     return true;
   }
@@ -251,7 +297,7 @@ export function startWorkerPool(options: WorkerPoolOptions = {}): number {
     for (let i = 1; i < threads; i++) {
       const Memory = wasmApi()!.Memory;
       const memory = new Memory({ initial: PAGES, maximum: PAGES, shared: true });
-      const ctrl = new Int32Array(new SharedArrayBuffer(16));
+      const ctrl = new Int32Array(new SharedArrayBuffer(32));
       const { port1, port2 } = new MessageChannel();
       const workerData = { ...kernels, memory, ctrl, port: port2 };
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2] });

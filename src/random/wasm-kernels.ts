@@ -134,7 +134,9 @@ import { ZIG_R } from './ziggurat-tables.js';
 const ZT32 = 0;
 const ZT64 = 4096;
 const ZF = 8192;
-const SCR = 10240;
+/** The wedge's quick bounds: per layer i, (a, b) of a lower and (a, b) of an upper line a + b·|x|. */
+const QT = 10240;
+const SCR = 14336;
 /** Blocks of Philox words generated per batch (1 KiB, stays in L1 while converted). */
 const GB = 64;
 const XS = SCR + 16 * GB;
@@ -322,6 +324,9 @@ const scaled = (...m: Part[]): Part[] => [
   F64X2_MUL,
   F64X2_ADD,
 ];
+
+/** `if` with an i32 result (not in the shared assembler). */
+const IF_I32 = [0x04, I32];
 
 /** `i32x4.gt_s` (not in the shared assembler). */
 const I32X4_GT_S = [0xfd, 0x3b];
@@ -726,20 +731,14 @@ function finishFunction(wide: boolean): Fn {
     F64_MUL,
     F64_ADD,
   );
-  f.emit(
-    'y',
-    f64(-0.5),
-    'x',
-    F64_MUL,
-    'x',
-    F64_MUL,
-    call(EXP),
-    F64_LT,
-    IF,
-    ...inBounds,
-    brIf(2),
-    END,
-  );
+  // Accepted if y lies under the layer's lower line of exp(−x²/2), rejected if on or over its
+  // upper line (lines from QT, a margin beyond every rounding), else the test with exp.
+  f.set('i', 'i', i32(2), I32_SHL);
+  f.set('z', 'x', F64_ABS);
+  f.emit('y', 'i', f64Load(QT), 'i', f64Load(QT + 8), 'z', F64_MUL, F64_ADD, F64_LT, IF_I32);
+  f.emit(i32(1), ELSE, 'y', 'i', f64Load(QT + 16), 'i', f64Load(QT + 24), 'z', F64_MUL, F64_ADD);
+  f.emit(F64_GE, IF_I32, i32(0), ELSE, 'y', f64(-0.5), 'x', F64_MUL, 'x', F64_MUL, call(EXP));
+  f.emit(F64_LT, END, END, IF, ...inBounds, brIf(2), END);
   draw(0);
   f.emit(END, END);
   // Done: mean + std·x, clamped, to output k.
@@ -790,7 +789,7 @@ function countFunction(): Fn {
  * The uniform's test q ≤ 2e, e = −log u′, is first tried as q ≤ 2(1 − u′)(1 − 2⁻⁴⁰): since
  * −ln u′ ≥ 1 − u′ and `log` errs by less than an ulp, that implies it (no log needed).
  */
-function proposalFunction(): Fn {
+function proposalFunction(log: number): Fn {
   const params = ['k0', 'k1', 'n', 'elo', 'ehi', 'dst', 'wide'];
   const fparams = [
     'kind',
@@ -885,18 +884,18 @@ function proposalFunction(): Fn {
     SELECT,
   );
   f.emit('y', f64(2), f64(1), 'u', F64_SUB, F64_MUL, f64(1 - 2 ** -40), F64_MUL, F64_LE, brIf(2));
-  f.emit('y', f64(2), 'u', call(LOG), F64_NEG, F64_MUL, F64_LE, brIf(2));
+  f.emit('y', f64(2), 'u', call(log), F64_NEG, F64_MUL, F64_LE, brIf(2));
   f.emit(br(1), END);
   // exponential: stage 0 draws e₁ (2 words), x = a + e₁/λ; stage 1 draws e₂ (2 words)
   f.emit('st', I32_EQZ, IF);
   f.emit('wp', i32(8), I32_ADD, 'c', I32_GT_U, brIf(3));
-  f.set('e1', ...u53(0, true), call(LOG), F64_NEG);
+  f.set('e1', ...u53(0, true), call(log), F64_NEG);
   f.set('wp', 'wp', i32(8), I32_ADD);
   f.emit('a', 'e1', 'lambda', F64_DIV, F64_ADD, 'b', F64_GT, brIf(1)); // x > b: a new e₁
   f.set('st', i32(1));
   f.emit(END);
   f.emit('wp', i32(8), I32_ADD, 'c', I32_GT_U, brIf(2));
-  f.set('u', ...u53(0, true), call(LOG), F64_NEG);
+  f.set('u', ...u53(0, true), call(log), F64_NEG);
   f.set('wp', 'wp', i32(8), I32_ADD);
   f.set('st', i32(0));
   // accept if (e₁ − 1)² ≤ 2·e₂·λ·λ
@@ -939,11 +938,22 @@ function proposalFunction(): Fn {
 
 /**
  * The slow-path module's bytes: imports `env.memory` (shared as for {@link fastModuleBytes}) and
- * `env.bits`; exports exp, log, finish32/64, tprop and count.
+ * `env.bits`; exports exp, log, finish32/64.
  */
 export function slowModuleBytes(sharedMaxPages?: number): Uint8Array {
   const bits = { name: 'bits', params: new Array<number>(9).fill(I32) };
   const fns = [expFunction(), logFunction(), finishFunction(false), finishFunction(true)];
-  fns.push(proposalFunction(), countFunction());
   return moduleBytes(fns, PAGES, [bits], sharedMaxPages);
+}
+
+/**
+ * The proposals' module bytes (the truncated normal's uniform and exponential proposals):
+ * imports `env.memory` (shared as for {@link fastModuleBytes}), `env.bits` and `env.log`;
+ * exports tprop and count.
+ */
+export function proposalModuleBytes(sharedMaxPages?: number): Uint8Array {
+  const bits = { name: 'bits', params: new Array<number>(9).fill(I32) };
+  const log = { name: 'log', params: [F64], results: [F64] };
+  const fns = [proposalFunction(1), countFunction()];
+  return moduleBytes(fns, PAGES, [bits, log], sharedMaxPages);
 }

@@ -8,9 +8,16 @@
  */
 
 import { compileModule } from '../tensor/wasm-assembler.js';
-import { fastModuleBytes, LAYOUT, type Layout, slowModuleBytes } from './wasm-kernels.js';
+import { exp } from './detmath.js';
+import {
+  fastModuleBytes,
+  LAYOUT,
+  type Layout,
+  proposalModuleBytes,
+  slowModuleBytes,
+} from './wasm-kernels.js';
 import { ZIG_TH, ZIG_W32, ZIG_W64 } from './ziggurat-fast.js';
-import { ZIG_F } from './ziggurat-tables.js';
+import { ZIG_F, ZIG_X } from './ziggurat-tables.js';
 
 /** A kernel of the fast module. */
 export type FastKernel = 'words' | 'uniform32' | 'uniform64' | 'zig32' | 'zig64' | 'count';
@@ -47,12 +54,13 @@ export type Finish = (i: number, e: number, t: number, x: number) => void;
 export type Out = Float32Array | Float64Array | Uint32Array;
 
 /**
- * Instantiates the two compiled modules on `memory` (a new one if null), its first bytes set to
+ * Instantiates the three compiled modules on `memory` (a new one if null), its first bytes set to
  * `tables` (those of an initialized instance). Self-contained: workers run its source.
  */
 export function instantiateKernels(
   fast: object,
   slow: object,
+  prop: object,
   tables: Uint8Array,
   layout: Layout,
   memory: { buffer: ArrayBuffer } | null,
@@ -66,9 +74,10 @@ export function instantiateKernels(
   new Uint8Array(memory.buffer).set(tables);
   const a = new api.Instance(fast, { env: { memory } }).exports;
   const b = new api.Instance(slow, { env: { memory, bits: a.bits } }).exports;
+  const c = new api.Instance(prop, { env: { memory, bits: a.bits, log: b.log } }).exports;
   const buffer = memory.buffer;
   return {
-    fns: { ...a, ...b } as Record<string, (...args: number[]) => number>,
+    fns: { ...a, ...b, ...c } as Record<string, (...args: number[]) => number>,
     u32: new Uint32Array(buffer),
     f32: new Float32Array(buffer),
     f64: new Float64Array(buffer),
@@ -133,10 +142,42 @@ let minElements = 64;
 let parallel: ParallelRunner | null = null;
 let parallelMin = 2 ** 20;
 
+/**
+ * Per layer i ≥ 1 of the ziggurat, a line under and a line over f(x) = exp(−x²/2) on the
+ * layer's [X[i+1], X[i]] (as a + b·x), moved 10⁻¹² further out (far beyond the rounding of the
+ * lines, of −x²/2 and of `exp`, all below 10⁻¹⁴): where f is convex (x ≥ 1) the tangent at the
+ * middle is under and the chord over, where concave (x ≤ 1) the reverse; the layer across 1 gets
+ * lines that decide nothing (−∞, +∞). Computed with the deterministic `exp`.
+ */
+export function wedgeLines(): Float64Array {
+  const lines = new Float64Array(4 * 128);
+  const f = (x: number) => exp(-0.5 * x * x);
+  for (let i = 1; i < 128; i++) {
+    const p = ZIG_X[i + 1];
+    const q = ZIG_X[i];
+    const chordB = -(f(p) - f(q)) / (q - p);
+    const chord = [f(q) - chordB * q, chordB];
+    const m = (p + q) / 2;
+    const tangent = [f(m) + m * m * f(m), -m * f(m)];
+    const [under, over] =
+      p >= 1
+        ? [tangent, chord]
+        : q <= 1
+          ? [chord, tangent]
+          : [
+              [-Infinity, 0],
+              [Infinity, 0],
+            ];
+    lines.set([under[0] - 1e-12, under[1], over[0] + 1e-12, over[1]], 4 * i);
+  }
+  return lines;
+}
+
 function instantiate(): Kernels | null {
   const fast = compileModule(fastModuleBytes);
   const slow = compileModule(slowModuleBytes);
-  if (fast === null || slow === null) return null;
+  const prop = compileModule(proposalModuleBytes);
+  if (fast === null || slow === null || prop === null) return null;
   try {
     const tables = new Float64Array(LAYOUT.TABLES >> 3);
     for (let t = 0; t < 256; t++) {
@@ -144,7 +185,8 @@ function instantiate(): Kernels | null {
       tables.set([ZIG_W64[t], ZIG_TH[t]], 512 + 2 * t);
     }
     tables.set(ZIG_F, 1024);
-    return instantiateKernels(fast, slow, new Uint8Array(tables.buffer), LAYOUT, null);
+    tables.set(wedgeLines(), 1280);
+    return instantiateKernels(fast, slow, prop, new Uint8Array(tables.buffer), LAYOUT, null);
   } catch {
     return null;
   }
@@ -183,6 +225,7 @@ export function wasmMath(): { exp(z: number): number; log(x: number): number } |
 export function workerKernels(pages: number): {
   fast: object;
   slow: object;
+  prop: object;
   tables: Uint8Array;
   layout: Layout;
 } | null {
@@ -190,9 +233,10 @@ export function workerKernels(pages: number): {
   if (i === null) return null;
   const fast = compileModule(() => fastModuleBytes(pages));
   const slow = compileModule(() => slowModuleBytes(pages));
-  if (fast === null || slow === null) return null;
+  const prop = compileModule(() => proposalModuleBytes(pages));
+  if (fast === null || slow === null || prop === null) return null;
   const tables = new Uint8Array(i.u32.buffer, 0, LAYOUT.TABLES).slice();
-  return { fast, slow, tables, layout: LAYOUT };
+  return { fast, slow, prop, tables, layout: LAYOUT };
 }
 
 /**

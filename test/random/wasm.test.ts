@@ -10,8 +10,9 @@ import {
   philoxSourceFromKey,
 } from '../../src/random/index.js';
 import { truncatedMethod } from '../../src/random/truncated-normal.js';
-import { setWasmRandom, wasmMath, wasmRandomAvailable } from '../../src/random/wasm.js';
+import { setWasmRandom, wasmMath, wasmRandomAvailable, wedgeLines } from '../../src/random/wasm.js';
 import { fastModuleBytes, LAYOUT, slowModuleBytes } from '../../src/random/wasm-kernels.js';
+import { ZIG_X } from '../../src/random/ziggurat-tables.js';
 import { FILLS, type Fill, type FloatArray, type Out } from './wasm-fills.js';
 
 const CHUNK = LAYOUT.CHUNK;
@@ -90,6 +91,24 @@ describe('WebAssembly kernels', () => {
       ),
       { seed: 13, numRuns: 20_000 },
     );
+  });
+
+  it("the wedge's quick lines are under and over exp(−x²/2) on each layer, by > 10⁻¹³", () => {
+    const lines = wedgeLines();
+    let decided = 0;
+    for (let i = 1; i < 128; i++) {
+      const [a0, b0, a1, b1] = lines.subarray(4 * i, 4 * i + 4);
+      const p = ZIG_X[i + 1];
+      const q = ZIG_X[i];
+      for (let j = 0; j <= 1000; j++) {
+        const x = j === 1000 ? q : p + ((q - p) * j) / 1000;
+        const f = exp(-0.5 * x * x);
+        expect(a0 + b0 * x).toBeLessThan(f - 1e-13);
+        expect(a1 + b1 * x).toBeGreaterThan(f + 1e-13);
+      }
+      if (Number.isFinite(a0)) decided++;
+    }
+    expect(decided).toBe(126); // all but the layer across x = 1
   });
 
   it('the truncations above use the normal-rejection method (the kernels)', () => {
