@@ -74,8 +74,15 @@ export function renderTable(
     const n = width[j] - [...s].length;
     return left(j) ? s + ' '.repeat(n) : ' '.repeat(n) + s;
   };
-  const line = (r: readonly string[]) => r.map((c, j) => pad(c ?? '', j));
-  if (!markdown) return all.map((r) => line(r).join('  ').trimEnd());
+  if (!markdown)
+    return all.map((r) =>
+      r
+        .map((c, j) => pad(c ?? '', j))
+        .join('  ')
+        .trimEnd(),
+    );
+  // Markdown: a `*` (a cold call) escaped, so that it is not read as emphasis.
+  const line = (r: readonly string[]) => r.map((c, j) => pad(c ?? '', j).replaceAll('*', '\\*'));
   const rule = width.map((w, j) => (left(j) ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`));
   return [
     `| ${line(header).join(' | ')} |`,
@@ -209,8 +216,8 @@ function checkpointLines(doc: BenchDocument, markdown: boolean): string[] {
   return renderTable(header, [row], markdown);
 }
 
-/** Met / evaluated, and the missed ones. */
-export function targetSummary(targets: readonly TargetResult[]): string[] {
+/** Met / evaluated, and the missed ones (not in Markdown: the tables' target column has them). */
+export function targetSummary(targets: readonly TargetResult[], markdown = false): string[] {
   const evaluated = targets.filter((t) => t.met !== null);
   const met = evaluated.filter((t) => t.met);
   const quoted = evaluated.filter((t) => t.basis === 'quoted');
@@ -220,6 +227,7 @@ export function targetSummary(targets: readonly TargetResult[]): string[] {
         ? `, ${targets.length - evaluated.length} not evaluated`
         : ''),
   ];
+  if (markdown) return lines;
   for (const t of evaluated.filter((t) => !t.met)) {
     lines.push(
       `  missed: ${t.case}, ${t.target}${t.basis === 'quoted' ? '†' : ''}: ${t.value} ${t.unit === '×' ? '×' : t.unit} (target ${t.op === '>=' ? '≥' : '≤'} ${t.threshold})`,
@@ -230,29 +238,31 @@ export function targetSummary(targets: readonly TargetResult[]): string[] {
 
 /** The whole report: machine, peers, the tables, the targets. */
 export function formatReport(doc: BenchDocument, markdown = false): string {
-  const out: string[] = [];
+  const head: string[] = [];
   const peers = Object.entries(doc.peers)
     .map(([p, v]) => `${p} ${v.version ?? `skipped (${v.skipped})`}`)
     .join('; ');
-  out.push(`weightinit ${doc.weightinit} bench${doc.quick ? ' --quick' : ''}, ${doc.date}`);
-  out.push(describeMachine(doc.machine));
-  out.push(`peers: ${peers}`);
-  out.push(
+  head.push(`weightinit ${doc.weightinit} bench${doc.quick ? ' --quick' : ''}, ${doc.date}`);
+  head.push(describeMachine(doc.machine));
+  head.push(`peers: ${peers}`);
+  head.push(
     'cells: median (best) of the repetitions after a warm-up; × = how many times faster weightinit is than the peer (peer time / weightinit time)',
   );
   if (doc.torchQuoted !== null)
-    out.push(
+    head.push(
       `† PyTorch not measured here: its figures are those quoted by ${doc.torchQuoted.source}`,
     );
   if (doc.cases.some((c) => Object.values(c.engines).some((e) => isMeasured(e) && !e.warm)))
-    out.push('* one cold call (it took longer than the budget allows to repeat)');
+    head.push('* one cold call (it took longer than the budget allows to repeat)');
+  // Markdown: the heading lines as a list (else they run into one paragraph).
+  const out = markdown ? head.map((l) => `- ${l.replaceAll('*', '\\*')}`) : head;
   const sections = [
     peerTable(doc, ['uniform', 'normal', 'truncated'], markdown),
     peerTable(doc, ['orthogonal'], markdown),
     workersTable(doc, markdown),
     startupTable(doc, markdown),
     checkpointLines(doc, markdown),
-    targetSummary(doc.targets),
+    targetSummary(doc.targets, markdown),
   ];
   for (const s of sections) if (s.length > 0) out.push('', ...s);
   out.push('', `total ${formatFigure(doc.seconds)} s`);

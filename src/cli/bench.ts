@@ -1,12 +1,13 @@
 import { readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { DEFAULT_CHECKPOINT_SPEC } from '../bench/checkpoint-case.js';
+import { formatJson } from '../bench/json.js';
 import type { BenchOptions } from '../bench/run.js';
 import { formatReport } from '../bench/table.js';
 import { type BenchDocument, GROUPS, type Group, PEERS, type Peer } from '../bench/types.js';
 import { writeFileAtomic } from '../io/file.js';
 import { UsageError } from './errors.js';
-import { bigintReplacer, type Output } from './output.js';
+import type { Output } from './output.js';
 import { flagOf } from './parse.js';
 
 /** Runs the benchmark (injected by tests with a smaller one). */
@@ -144,7 +145,7 @@ export function registerBench(
       const progress = o.isTTY && flags.json !== true ? (line: string) => o.error(line) : undefined;
       const doc = await run({ ...options, ...(progress ? { progress } : {}) });
       if (typeof flags.json === 'string') {
-        const text = `${JSON.stringify(doc, bigintReplacer, 2)}\n`;
+        const text = formatJson(doc);
         await writeFileAtomic(flags.json, new TextEncoder().encode(text));
       }
       if (flags.json === true) o.json(doc);
