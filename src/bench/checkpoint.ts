@@ -5,9 +5,9 @@
  *
  * - wall: the real command (`dist/cli/main.js`'s `main`, what `bin/weightinit.js` runs) in a
  *   child `node` process, from spawn to exit (Node's start-up included); its peak RSS is the
- *   child's own `process.resourceUsage().maxRSS`, reported by a two-line wrapper on fd 3.
+ *   child's own `process.resourceUsage().maxRSS`, reported on fd 3 by a small wrapper script.
  * - generate: every parameter's values made and encoded through the command's code path
- *   (`DataWindows` and `WindowBuffers`, same chunk size, two buffers) with the same worker
+ *   (`DataWindows` and `WindowBuffers`, same chunk size and buffers) with the same worker
  *   pool, in a child `node` process, into reused buffers: no file.
  * - dd: `dd if=/dev/zero of=<dir>/… bs=1M count=<MiB> conv=fsync`, from spawn to exit.
  *
@@ -22,7 +22,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DataWindows, WindowBuffers } from '../model/materialize.js';
 import type { ModelPlan } from '../model/plan.js';
 import { plan } from '../model/spec.js';
-import { WRITE_CHUNK_ELEMENTS } from '../model/write.js';
+import { WRITE_BUFFERS, WRITE_CHUNK_ELEMENTS } from '../model/write.js';
 import { startWorkerPool, stopWorkerPool, workerPoolReady } from '../random/pool-node.js';
 import { checkChoice, checkKnownKeys, typeError } from '../tensor/errors.js';
 
@@ -139,7 +139,7 @@ function planFile(specPath: string, dtype: string | undefined): ModelPlan {
 
 /**
  * Generates and encodes every value of a spec's plan as `writeCheckpoint` does (same chunk
- * size, two buffers, same encoders), on the worker pool as `weightinit init` starts it, with
+ * size and buffers, same encoders), on the worker pool as `weightinit init` starts it, with
  * no file; resolves with the seconds it took and the number of threads. Starts and stops the
  * pool: {@link benchCheckpoint} runs it in a fresh process.
  * @internal
@@ -153,7 +153,7 @@ export async function measureGeneration(
   await workerPoolReady();
   try {
     const chunk = Math.max(1, Math.min(WRITE_CHUNK_ELEMENTS, p.totalParameters));
-    const buffers = new WindowBuffers(p, chunk, 2);
+    const buffers = new WindowBuffers(p, chunk, WRITE_BUFFERS);
     const windows = new DataWindows(p);
     const start = performance.now();
     for (let k = 0; buffers.fill(windows, k % 2) > 0; k++);

@@ -171,8 +171,8 @@ describe('the pipeline: chunks, windows and buffers', () => {
     }
   });
 
-  it('the default chunk is 4 Mi elements, or the model if smaller (small models stay small)', () => {
-    expect(WRITE_CHUNK_ELEMENTS).toBe(2 ** 22);
+  it('the default chunk is 1 Mi elements, or the model if smaller (small models stay small)', () => {
+    expect(WRITE_CHUNK_ELEMENTS).toBe(2 ** 20);
     const p = small('float64');
     const buffers = new WindowBuffers(p, p.totalParameters, 2);
     expect(buffers.outputs.map((o) => o.length)).toEqual([
