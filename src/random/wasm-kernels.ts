@@ -1,10 +1,11 @@
 /**
  * WebAssembly SIMD kernels of the samplers, assembled here from readable instructions (the
- * assembler is `tensor/wasm-assembler.ts`; no build step, no binary blob) into two modules of
+ * assembler is `tensor/wasm-assembler.ts`; no build step, no binary blob) into three modules of
  * under 4 KiB each (compiled synchronously, once; `wasm.ts` instantiates and drives them) that
  * share one memory:
  * - the fast paths: Philox4x32-10 on 4 blocks per vector (8 per iteration), and the uniform and
- *   ziggurat samplers reading its words, writing a chunk of outputs;
+ *   ziggurat samplers reading its words, writing a chunk of outputs (uniform float32 fused with
+ *   Philox, in the third module);
  * - the slow path of the ziggurat: the draws the fast path rejected continue on their private
  *   streams (Philox blocks computed 8 at a time), through the wedge test and the tail (with
  *   ports of the deterministic `exp` and `log`) and the truncation's redraws. A draw that needs
@@ -22,7 +23,7 @@
  *
  * Memory (imported as `env.memory`, byte offsets, see {@link LAYOUT}):
  * - ZT32 (0): 256 × (ZIG_W32[t], ZIG_TH[t]); ZT64 (4096): 256 × (ZIG_W64[t], ZIG_TH[t]);
- *   ZF (8192): ZIG_F[0 … 128].
+ *   ZF (8192): ZIG_F[0 … 128]; QT (10240): the wedge's lines (a, b, a′, b′) per layer (32 bytes).
  * - SCR: the Philox words of up to {@link GB} blocks; XS: 32 bytes of spill.
  * - OUT: a chunk of up to {@link CHUNK} outputs (float32, float64 or words), starting between
  *   OUT and OUT + 4 KiB (see {@link OUT}).
@@ -184,13 +185,35 @@ const LOG = 2;
  * `bits(k0, k1, lo, hi, c2, c3, n, dst, list)`: Philox4x32-10 of n counters (n a multiple of
  * 4·G), each block's 4 words at dst + 16j. With list = 0 the counters are (b mod 2³², ⌊b/2³²⌋,
  * c2, c3), b = hi·2³² + lo + j; otherwise block j's first three counter words are read from
- * list + 48⌊j/4⌋ + 4(j mod 4), that + 16 and that + 32 (c2 unused). Lane l of vector x_g,w holds word w of block 4g + l;
- * a round is (hi₀, lo₀) = M0·x₀, (hi₁, lo₁) = M1·x₂, x ← (hi₁ ⊕ x₁ ⊕ ka, lo₁, hi₀ ⊕ x₃ ⊕ kb, lo₀),
- * the high words from `i64x2.extmul_{low,high}_i32x4_u` and a shuffle, the low from `i32x4.mul`.
+ * list + 48⌊j/4⌋ + 4(j mod 4), that + 16 and that + 32 (c2 unused). Lane l of vector x_g,w
+ * holds word w of block 4g + l; a round is (hi₀, lo₀) = M0·x₀, (hi₁, lo₁) = M1·x₂,
+ * x ← (hi₁ ⊕ x₁ ⊕ ka, lo₁, hi₀ ⊕ x₃ ⊕ kb, lo₀), the high words from
+ * `i64x2.extmul_{low,high}_i32x4_u` and a shuffle, the low from `i32x4.mul`.
+ *
+ * With `fused`, the sampler `uniform32(k0, k1, lo, hi, n, dst, low, ds, mt)` → 0 instead, its
+ * words converted in registers (8-10 % faster than through SCR): float32 element 4b + l of word
+ * l (w) of block b is v = low + ds·m in float64, m = w ≫ 8, or m = 0 where m ≥ mt, rounded to
+ * float32 (ds = (high − low)·2⁻²⁴, exact, so v is the JavaScript's low + d·((w ≫ 8)·2⁻²⁴); mt
+ * is the least m whose v reaches the JavaScript's threshold, 2²⁴ if none: those values are
+ * replaced by low = low + ds·0, an integer test instead of a float64 compare and select).
  */
-function bitsFunction(): Fn {
-  const f = new Fn('bits', ['k0', 'k1', 'lo', 'hi', 'c2', 'c3', 'n', 'dst', 'list']);
+function bitsFunction(fused = false): Fn {
+  const f = fused
+    ? new Fn(
+        'uniform32',
+        ['k0', 'k1', 'lo', 'hi', 'n', 'dst', 'low', 'ds', 'mt'],
+        [I32, I32, I32, I32, I32, I32, F64, F64, F64],
+        [I32],
+      )
+    : new Fn('bits', ['k0', 'k1', 'lo', 'hi', 'c2', 'c3', 'n', 'dst', 'list']);
   f.local(I32, 'end', 'r');
+  if (fused) {
+    f.local(I32, 'c2', 'c3', 'list');
+    f.local(V128, 'lowv', 'dsv', 'mtv', 'm', 'a0', 'a1', 'a2', 'a3', 'b0', 'b1', 'b2', 'b3');
+    f.set('lowv', 'low', F64X2_SPLAT);
+    f.set('dsv', 'ds', F64X2_SPLAT);
+    f.set('mtv', 'mt', I32_TRUNC_F64_S, I32X4_SPLAT);
+  }
   f.local(V128, 'c0v', 'c1v', 'c2v', 'c3v', 'm0', 'm1', 'w0', 'w1', 'four', 'ka', 'kb', 'next');
   const x = (g: number, w: number) => `x${g}${w}`;
   const t = (g: number, i: number) => `t${g}${i}`;
@@ -212,6 +235,16 @@ function bitsFunction(): Fn {
   f.set('end', 'dst', 'n', i32(4), I32_SHL, I32_ADD);
   f.emit(BLOCK, 'dst', 'end', I32_GE_U, brIf(0), LOOP);
   for (let g = 0; g < G; g++) {
+    if (fused) {
+      f.set(x(g, 0), 'c0v');
+      f.set(x(g, 1), 'c1v');
+      f.set(x(g, 2), 'c2v');
+      f.set(x(g, 3), 'c3v');
+      f.set('next', 'c0v', 'four', I32X4_ADD);
+      f.set('c1v', 'c1v', 'next', 'c0v', I32X4_LT_U, I32X4_SUB);
+      f.set('c0v', 'next');
+      continue;
+    }
     f.emit('list', IF);
     f.set(x(g, 0), 'list', V_LOAD());
     f.set(x(g, 1), 'list', V_LOAD(16));
@@ -252,6 +285,31 @@ function bitsFunction(): Fn {
   }
   f.tee('r', 'r', i32(1), I32_SUB);
   f.emit(brIf(0), END);
+  if (fused) {
+    // uniform32's values of word w of blocks 4g + l (lanes l of x_gw), as float32 pairs
+    // a_w = (block 4g, 4g + 1), b_w = (4g + 2, 4g + 3), transposed into the blocks' outputs.
+    for (let g = 0; g < G; g++) {
+      for (let w = 0; w < 4; w++) {
+        f.set('m', x(g, w), i32(8), I32X4_SHR_U);
+        f.set('m', 'm', 'mtv', 'm', I32X4_GT_S, V_AND);
+        f.set(`a${w}`, ...scaled('m'), F32X4_DEMOTE_F64X2_ZERO);
+        f.set(`b${w}`, ...scaled('m', 'm', shuffle32(2, 3, 2, 3)), F32X4_DEMOTE_F64X2_ZERO);
+      }
+      for (const [h, v] of [
+        [0, 'a'],
+        [1, 'b'],
+      ] as const) {
+        f.set(t(g, 0), `${v}0`, `${v}1`, shuffle32(0, 4, 1, 5));
+        f.set(t(g, 1), `${v}2`, `${v}3`, shuffle32(0, 4, 1, 5));
+        const o = 64 * g + 32 * h;
+        f.emit('dst', t(g, 0), t(g, 1), shuffle64(0, 2), V_STORE(o));
+        f.emit('dst', t(g, 0), t(g, 1), shuffle64(1, 3), V_STORE(o + 16));
+      }
+    }
+    f.set('dst', 'dst', i32(64 * G), I32_ADD);
+    f.emit('dst', 'end', I32_LT_U, brIf(0), END, END, i32(0));
+    return f;
+  }
   // Transpose: block 4g + l is (x_g0[l], x_g1[l], x_g2[l], x_g3[l]).
   for (let g = 0; g < G; g++) {
     f.set(t(g, 0), x(g, 0), x(g, 1), shuffle32(0, 4, 1, 5));
@@ -330,33 +388,6 @@ const IF_I32 = [0x04, I32];
 
 /** `i32x4.gt_s` (not in the shared assembler). */
 const I32X4_GT_S = [0xfd, 0x3b];
-
-/**
- * `uniform32(k0, k1, lo, hi, n, dst, low, ds, mt)`: float32 element 4b + l of word l (w) of
- * block b: v = low + ds·m in float64, m = w ≫ 8, or m = 0 where m ≥ mt, rounded to float32
- * (ds = (high − low)·2⁻²⁴, exact, so v is the JavaScript's low + d·((w ≫ 8)·2⁻²⁴); mt is the
- * least m whose v reaches the JavaScript's threshold, 2²⁴ if none: those values are replaced by
- * low = low + ds·0, an integer test instead of a float64 compare and select per pair).
- */
-function uniform32Function(): Fn {
-  return sampler(
-    'uniform32',
-    ['low', 'ds', 'mt'],
-    (f) => {
-      splats(f, 'low', 'ds');
-      f.local(V128, 'm', 'v0', 'v1', 'mtv');
-      f.set('mtv', 'mt', I32_TRUNC_F64_S, I32X4_SPLAT);
-    },
-    (f) => {
-      f.set('m', 'p', V_LOAD(), i32(8), I32X4_SHR_U);
-      f.set('m', 'm', 'mtv', 'm', I32X4_GT_S, V_AND);
-      f.set('v0', ...scaled('m'));
-      f.set('v1', ...scaled('m', 'm', shuffle32(2, 3, 2, 3)));
-      f.emit('o', 'v0', F32X4_DEMOTE_F64X2_ZERO, 'v1', F32X4_DEMOTE_F64X2_ZERO);
-      f.emit(shuffle32(0, 1, 4, 5), V_STORE());
-    },
-  );
-}
 
 /**
  * `uniform64(k0, k1, lo, hi, n, dst, low, ds, high)`: float64 elements 2b, 2b + 1 of words
@@ -477,7 +508,6 @@ export function fastModuleBytes(sharedMaxPages?: number): Uint8Array {
   return moduleBytes(
     [
       bitsFunction(),
-      uniform32Function(),
       uniform64Function(),
       zigFunction(false),
       zigFunction(true),
@@ -949,11 +979,11 @@ export function slowModuleBytes(sharedMaxPages?: number): Uint8Array {
 /**
  * The proposals' module bytes (the truncated normal's uniform and exponential proposals):
  * imports `env.memory` (shared as for {@link fastModuleBytes}), `env.bits` and `env.log`;
- * exports tprop and count.
+ * exports tprop, count and uniform32 (fused with Philox).
  */
 export function proposalModuleBytes(sharedMaxPages?: number): Uint8Array {
   const bits = { name: 'bits', params: new Array<number>(9).fill(I32) };
   const log = { name: 'log', params: [F64], results: [F64] };
-  const fns = [proposalFunction(1), countFunction()];
+  const fns = [proposalFunction(1), countFunction(), bitsFunction(true)];
   return moduleBytes(fns, PAGES, [bits, log], sharedMaxPages);
 }
