@@ -8,6 +8,7 @@ import type { Output } from '../../src/cli/output.js';
 import { readSafetensors } from '../../src/io/safetensors.js';
 import { checkpointChunks } from '../../src/model/materialize.js';
 import { plan } from '../../src/model/spec.js';
+import { workerPoolReady } from '../../src/random/pool-node.js';
 import { run } from '../support/cli.js';
 
 const example = JSON.parse(
@@ -168,6 +169,32 @@ describe('weightinit init', () => {
     expect(r.stderr).toMatch(/^weightinit: ENAMETOOLONG/);
     expect(readdirSync(dir)).toEqual(['spec.json']);
   });
+});
+
+describe('big checkpoints', () => {
+  it('runs on the worker pool (same bytes as one thread) and stops it at the end', async () => {
+    // 2^24 + parameters: the command starts the pool; the file equals the one-thread stream.
+    const spec = {
+      format: 'weightinit.model/1',
+      seed: 9,
+      dtype: 'bfloat16',
+      layers: [
+        { name: 'embed', type: 'embedding', numEmbeddings: 4096, embeddingDim: 2048 },
+        { name: 'fc', type: 'dense', inFeatures: 2048, outFeatures: 4099, activation: 'relu' },
+      ],
+    };
+    writeFileSync(specFile, JSON.stringify(spec));
+    const out = join(dir, 'big.safetensors');
+    const r = await run('init', specFile, '--out', out, '--json');
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const p = plan(spec);
+    expect(p.totalParameters).toBeGreaterThanOrEqual(2 ** 24);
+    expect(JSON.parse(r.stdout).bytes).toBe(p.fileBytes);
+    expect(await workerPoolReady()).toBe(1); // the pool is stopped
+    expect(readFileSync(out).equals(concat(checkpointChunks(p)))).toBe(true);
+    expect(readdirSync(dir).sort()).toEqual(['big.safetensors', 'spec.json']);
+  }, 60_000);
 });
 
 describe('progress', () => {

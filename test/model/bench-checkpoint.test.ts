@@ -3,6 +3,7 @@
  * `dist/cli/main.js`, as `npm test` builds it first), dd, and the generation alone. Correctness
  * of the fields only: no timed assertion.
  */
+import { spawnSync } from 'node:child_process';
 import {
   existsSync,
   mkdtempSync,
@@ -65,6 +66,19 @@ describe.runIf(built)('benchCheckpoint', () => {
     expect(r.ratio).toBeCloseTo(r.wallSeconds / Math.max(r.generateSeconds, r.ddSeconds), 12);
     expect(r.workers).toBeGreaterThanOrEqual(1);
     expect(r.loadAverage).toHaveLength(3);
+  }, 120_000);
+
+  it('works when its caller runs under --input-type=module (as `npm run bench` calls it)', () => {
+    const module = new URL('../../dist/bench/checkpoint.js', import.meta.url).href;
+    const script = `
+      const { benchCheckpoint } = await import(${JSON.stringify(module)});
+      const r = await benchCheckpoint({ spec: ${JSON.stringify(specFile)}, dir: ${JSON.stringify(dir)} });
+      console.log(JSON.stringify(r));`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout).bytes).toBe(plan(spec).fileBytes);
   }, 120_000);
 
   it('deletes its files unless keep', async () => {
