@@ -64,7 +64,9 @@ export function renderTable(
   rows: readonly (readonly string[])[],
   markdown: boolean,
 ): string[] {
-  const all = [header, ...rows];
+  // Markdown: a `*` (a cold call) escaped, so that it is not read as emphasis.
+  const cell = (c: string | undefined) => (markdown ? (c ?? '').replaceAll('*', '\\*') : (c ?? ''));
+  const all = [header, ...rows].map((r) => r.map(cell));
   const width = header.map((_, j) =>
     Math.max(markdown ? 3 : 0, ...all.map((r) => [...(r[j] ?? '')].length)),
   );
@@ -77,17 +79,16 @@ export function renderTable(
   if (!markdown)
     return all.map((r) =>
       r
-        .map((c, j) => pad(c ?? '', j))
+        .map((c, j) => pad(c, j))
         .join('  ')
         .trimEnd(),
     );
-  // Markdown: a `*` (a cold call) escaped, so that it is not read as emphasis.
-  const line = (r: readonly string[]) => r.map((c, j) => pad(c ?? '', j).replaceAll('*', '\\*'));
+  const line = (r: readonly string[]) => r.map((c, j) => pad(c, j));
   const rule = width.map((w, j) => (left(j) ? '-'.repeat(w) : `${'-'.repeat(w - 1)}:`));
   return [
-    `| ${line(header).join(' | ')} |`,
+    `| ${line(all[0]).join(' | ')} |`,
     `| ${rule.join(' | ')} |`,
-    ...rows.map((r) => `| ${line(r).join(' | ')} |`),
+    ...all.slice(1).map((r) => `| ${line(r).join(' | ')} |`),
   ];
 }
 
@@ -222,7 +223,8 @@ export function targetSummary(targets: readonly TargetResult[], markdown = false
   const met = evaluated.filter((t) => t.met);
   const quoted = evaluated.filter((t) => t.basis === 'quoted');
   const lines = [
-    `targets met: ${met.length} of ${evaluated.length} evaluated (${quoted.length} against quoted PyTorch figures†)` +
+    `targets met: ${met.length} of ${evaluated.length} evaluated` +
+      (quoted.length > 0 ? ` (${quoted.length} against quoted PyTorch figures†)` : '') +
       (targets.length > evaluated.length
         ? `, ${targets.length - evaluated.length} not evaluated`
         : ''),

@@ -28,8 +28,8 @@ export function probeTorch(python = 'python3'): { version: string } | { skipped:
 }
 
 /**
- * Runs the PyTorch script on `cases` (start-up and workers cases excepted: PyTorch has no
- * counterpart) and returns each case's result by id.
+ * Runs the PyTorch script on `cases` (the start-up excepted; a workers case is PyTorch's one
+ * thread on the same fill, what the pool is compared with) and returns each result by id.
  * @throws Error if the script fails or prints something else than its JSON.
  */
 export function runTorch(
@@ -37,7 +37,7 @@ export function runTorch(
   budget: Budget,
   python = 'python3',
 ): Map<string, EngineResult> {
-  const wanted = cases.filter((c) => c.group !== 'startup' && c.group !== 'workers');
+  const wanted = cases.filter((c) => c.group !== 'startup');
   const input = JSON.stringify({
     cases: wanted.map(({ id, strategy, shape, unit }) => ({ id, strategy, shape, unit })),
     ...budget,

@@ -1,0 +1,44 @@
+/** The PyTorch peer's plumbing, with a stand-in for `python3` (torch is not installed here). */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runBench } from '../../src/bench/run.js';
+import { formatReport } from '../../src/bench/table.js';
+import { probeTorch } from '../../src/bench/torch.js';
+import { TINY } from './small.js';
+
+const fake = fileURLToPath(new URL('./fixtures/fake-python.mjs', import.meta.url));
+
+describe('PyTorch peer', () => {
+  it('says why when python or torch is missing', () => {
+    expect(probeTorch('/nonexistent/python3')).toMatchObject({
+      skipped: expect.stringMatching(/cannot run/),
+    });
+  });
+
+  it('measured PyTorch figures replace the quoted ones in ratios, targets and tables', async () => {
+    const doc = await runBench({
+      groups: ['uniform', 'orthogonal', 'workers'],
+      peers: ['torch'],
+      checkpoint: null,
+      config: { ...TINY, python: fake },
+    });
+    expect(doc.peers.torch).toEqual({ version: '2.13.0' });
+    expect(doc.torchQuoted).toBeNull();
+    const u = doc.cases.find((c) => c.group === 'uniform')!;
+    expect(u.engines.torch).toMatchObject({ median: 400, unit: 'M/s' });
+    expect(u.ratios.torch).toEqual(expect.any(Number));
+    expect(u.ratios['torch-quoted']).toBeUndefined();
+    const o = doc.cases.find((c) => c.group === 'orthogonal')!;
+    expect(o.engines.torch).toMatchObject({ median: 10, unit: 'ms' });
+    // The workers are compared with PyTorch's one thread on the same fill.
+    const w = doc.cases.find((c) => c.strategy === 'he-normal' && c.group === 'workers')!;
+    expect(w.engines.torch).toMatchObject({ median: 400 });
+    expect(w.ratios.torch).toEqual(expect.any(Number));
+    expect(
+      doc.targets.filter((t) => t.target.includes('PyTorch')).every((t) => t.basis === 'measured'),
+    ).toBe(true);
+    const text = formatReport(doc);
+    expect(text).toContain('PyTorch 2.13.0');
+    expect(text).not.toContain('†');
+  });
+});
