@@ -1,4 +1,6 @@
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DEFAULT_CHECKPOINT_SPEC } from '../bench/checkpoint-case.js';
 import { formatJson } from '../bench/json.js';
@@ -44,6 +46,19 @@ export function parseList<T extends string>(flag: string, text: string, valid: r
   return [...new Set(names)] as T[];
 }
 
+/** Storage dtypes of the checkpoint case. */
+const CHECKPOINT_DTYPES = ['bfloat16', 'float16', 'float32'];
+
+/**
+ * The default model spec: `examples/transformer-1b.json` of the working directory (a checkout),
+ * else of this package's checkout, else the name as is (the case then reports it missing).
+ */
+function defaultSpec(): string {
+  if (existsSync(DEFAULT_CHECKPOINT_SPEC)) return DEFAULT_CHECKPOINT_SPEC;
+  const own = fileURLToPath(new URL(`../../${DEFAULT_CHECKPOINT_SPEC}`, import.meta.url));
+  return existsSync(own) ? own : DEFAULT_CHECKPOINT_SPEC;
+}
+
 /** Turns the flags into the benchmark's options. */
 export function benchOptions(flags: BenchFlags): BenchOptions {
   const quick = flags.quick ?? false;
@@ -53,10 +68,20 @@ export function benchOptions(flags: BenchFlags): BenchOptions {
   if (flags.json === '') throw new UsageError('--json FILE must not be empty');
   // --checkpoint [spec] turns it on, --no-checkpoint off; by default on, except with --quick.
   const on = flags.checkpoint === undefined ? !quick : flags.checkpoint !== false;
-  const spec = typeof flags.checkpoint === 'string' ? flags.checkpoint : DEFAULT_CHECKPOINT_SPEC;
+  const spec = typeof flags.checkpoint === 'string' ? flags.checkpoint : defaultSpec();
   if (!on && (flags.checkpointDtype !== undefined || flags.checkpointDir !== undefined)) {
     throw new UsageError(
       '--checkpoint-dtype and --checkpoint-dir need the checkpoint case (--checkpoint)',
+    );
+  }
+  // Checked now rather than after minutes of the other cases.
+  if (on && typeof flags.checkpoint === 'string' && !existsSync(spec)) {
+    throw new UsageError(`--checkpoint must be a model spec file, got "${spec}" (not found)`);
+  }
+  const dtype = flags.checkpointDtype;
+  if (dtype !== undefined && !CHECKPOINT_DTYPES.includes(dtype)) {
+    throw new UsageError(
+      `--checkpoint-dtype must be one of ${CHECKPOINT_DTYPES.join(', ')}, got "${dtype}"`,
     );
   }
   const checkpoint = on

@@ -29,6 +29,14 @@ describe('weightinit bench: options', () => {
     [['--no-checkpoint', '--checkpoint-dtype', 'float32'], /need the checkpoint case/],
     [['--bogus'], /unknown option '--bogus'/],
     [
+      ['--checkpoint', '/nonexistent/model.json'],
+      /--checkpoint must be a model spec file, got "\/nonexistent\/model.json" \(not found\)/,
+    ],
+    [
+      ['--checkpoint-dtype', 'int8'],
+      /--checkpoint-dtype must be one of bfloat16, float16, float32, got "int8"/,
+    ],
+    [
       ['--from', 'x.json', '--quick', '--peers', 'none'],
       /--from prints a saved run: it takes no --quick, --peers/,
     ],
@@ -51,8 +59,10 @@ describe('weightinit bench: options', () => {
     expect(benchOptions({ quick: true, checkpoint: true }).checkpoint).toEqual({
       spec: 'examples/transformer-1b.json',
     });
-    expect(benchOptions({ checkpoint: 'm.json', checkpointDtype: 'float32' }).checkpoint).toEqual({
-      spec: 'm.json',
+    expect(
+      benchOptions({ checkpoint: 'package.json', checkpointDtype: 'float32' }).checkpoint,
+    ).toEqual({
+      spec: 'package.json',
       dtype: 'float32',
     });
     expect(benchOptions({ checkpoint: false }).checkpoint).toBeNull();
