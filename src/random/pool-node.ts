@@ -9,7 +9,8 @@
  * rounds: each worker is posted a range (a job: kernels and arguments, as data) and notified; the
  * main thread computes its own (smaller) range in place meanwhile, waits for the workers
  * (Atomics.wait, so fills stay synchronous), posts the next round into the other scratch buffers
- * and copies this round's out of them. The rare draws the kernels leave to JavaScript come back
+ * and copies this round's out of them (an output on a SharedArrayBuffer is written in place by
+ * the workers, who then do their share of the copying). The rare draws the kernels leave to JavaScript come back
  * as a list and are finished on the main thread.
  */
 
@@ -50,12 +51,12 @@ for (;;) {
   seq = Atomics.load(ctrl, 0);
   const received = receiveMessageOnPort(port);
   if (received === undefined) continue;
-  const { job, type, byteOffset, length, start } = received.message;
+  const { job, type, byteOffset, length, start, sab } = received.message;
   const left = [];
   let status = 1;
   const t0 = performance.now();
   try {
-    const out = new types[type](memory.buffer, byteOffset, length);
+    const out = new types[type](sab ?? memory.buffer, byteOffset, length);
     runJob(w, job, out, start, (i, e, t, x) => left.push(i, e, t, x));
   } catch {
     status = 2;
@@ -92,12 +93,15 @@ interface Slot {
   readonly memory: { buffer: SharedArrayBuffer };
 }
 
-/** A range posted to a worker: out[offset … offset + length) of the fill, in `scratch`. */
+/**
+ * A range posted to a worker: out[offset … offset + length) of the fill, in `scratch` (null: the
+ * worker wrote it in place, `out` being on a SharedArrayBuffer).
+ */
 interface Task {
   readonly slot: Slot;
   readonly offset: number;
   readonly length: number;
-  readonly scratch: Out;
+  readonly scratch: Out | null;
 }
 
 /** `finish` for a part of the output that starts at `offset`. */
@@ -200,14 +204,23 @@ class Pool implements ParallelRunner {
     start: number,
     which: number,
   ): Task {
-    const Ctor = out.constructor as new (b: SharedArrayBuffer, o: number, n: number) => Out;
-    // The copy out of shared memory is word by word, fast only between addresses equal modulo
-    // 8; 2 KiB apart modulo 4 KiB avoids 4K aliasing (destination buffers page-aligned).
-    const at = out.byteOffset + offset * out.BYTES_PER_ELEMENT + 2048;
-    const byteOffset = SCRATCH + which * SCRATCH_BYTES + (at & 4095);
-    const scratch = new Ctor(slot.memory.buffer, byteOffset, length);
     const type = out.constructor.name;
-    slot.port.postMessage({ job, type, byteOffset, length, start: start + offset });
+    start += offset;
+    let scratch: Out | null = null;
+    if (out.buffer instanceof SharedArrayBuffer) {
+      // In place: the worker copies its chunks into the output (its share of the copying).
+      const sab = out.buffer;
+      const byteOffset = out.byteOffset + offset * out.BYTES_PER_ELEMENT;
+      slot.port.postMessage({ job, type, byteOffset, length, start, sab });
+    } else {
+      const Ctor = out.constructor as new (b: SharedArrayBuffer, o: number, n: number) => Out;
+      // The copy out of shared memory is word by word, fast only between addresses equal modulo
+      // 8; 2 KiB apart modulo 4 KiB avoids 4K aliasing (destination buffers page-aligned).
+      const at = out.byteOffset + offset * out.BYTES_PER_ELEMENT + 2048;
+      const byteOffset = SCRATCH + which * SCRATCH_BYTES + (at & 4095);
+      scratch = new Ctor(slot.memory.buffer, byteOffset, length);
+      slot.port.postMessage({ job, type, byteOffset, length, start });
+    }
     Atomics.add(slot.ctrl, 0, 1);
     Atomics.notify(slot.ctrl, 0);
     this.stats.tasks++;
@@ -240,7 +253,7 @@ class Pool implements ParallelRunner {
       localRun(job, out.subarray(offset, offset + length), start + offset, shifted(finish, offset));
       return;
     }
-    out.set(task.scratch as never, offset);
+    if (task.scratch !== null) out.set(task.scratch as never, offset);
     for (let j = 0; j + 3 < left.length && finish !== null; j += 4) {
       finish(offset + left[j], left[j + 1], left[j + 2], left[j + 3]);
     }

@@ -386,6 +386,9 @@ const scaled = (...m: Part[]): Part[] => [
 /** `if` with an i32 result (not in the shared assembler). */
 const IF_I32 = [0x04, I32];
 
+/** `i32.ctz` (not in the shared assembler). */
+const I32_CTZ = [0x68];
+
 /** `i32x4.gt_s` (not in the shared assembler). */
 const I32X4_GT_S = [0xfd, 0x3b];
 
@@ -471,19 +474,20 @@ function zigFunction(wide: boolean): Fn {
         f.emit(shuffle32(0, 1, 4, 5), V_STORE());
         f.set('bits', 'ok0', 'ok1', shuffle32(0, 2, 4, 6), I32X4_BITMASK);
       }
-      // Rejections: (k, t, x) of each element j whose bit is clear, written without branches
-      // (each lane's entry goes to REJ[cnt], and cnt advances if the lane was rejected).
-      f.emit('bits', i32((1 << lanes) - 1), I32_EQ, I32_EQZ, IF);
+      // Rejections: (k, t, x) of each element j whose bit is clear, in order, visiting only
+      // those (j = the lowest set bit of the rejected lanes; usually one per vector).
+      f.set('bits', 'bits', i32((1 << lanes) - 1), I32_XOR);
+      f.emit('bits', IF);
       f.emit(i32(XS), 'x0', V_STORE(), i32(XS), 'x1', V_STORE(16));
-      f.set('j', i32(0));
       f.emit(LOOP);
+      f.set('j', 'bits', I32_CTZ);
       f.set('q', 'cnt', i32(4), I32_SHL, i32(REJ), I32_ADD);
       f.emit('q', 'o', 'dst', I32_SUB, i32(wide ? 3 : 2), I32_SHR_U, 'j', I32_ADD, i32Store());
       f.emit('q', 'p', 'j', i32(16 / lanes), I32_MUL, I32_ADD, i32Load8U(), i32Store(4));
       f.emit('q', 'j', i32(3), I32_SHL, f64Load(XS), f64Store(8));
-      f.set('cnt', 'cnt', 'bits', 'j', I32_SHR_U, i32(1), I32_AND, i32(1), I32_XOR, I32_ADD);
-      f.set('j', 'j', i32(1), I32_ADD);
-      f.emit('j', i32(lanes), I32_LT_U, brIf(0), END, END);
+      f.set('cnt', 'cnt', i32(1), I32_ADD);
+      f.tee('bits', 'bits', 'bits', i32(1), I32_SUB, I32_AND);
+      f.emit(brIf(0), END, END);
     },
   );
 }
