@@ -24,7 +24,7 @@ import type { ModelPlan } from '../model/plan.js';
 import { plan } from '../model/spec.js';
 import { WRITE_BUFFERS, WRITE_CHUNK_ELEMENTS } from '../model/write.js';
 import { startWorkerPool, stopWorkerPool, workerPoolReady } from '../random/pool-node.js';
-import { checkChoice, checkKnownKeys, typeError } from '../tensor/errors.js';
+import { checkChoice, checkInteger, checkKnownKeys, typeError } from '../tensor/errors.js';
 
 /** Options of {@link benchCheckpoint}. */
 export interface CheckpointBenchOptions {
@@ -36,6 +36,11 @@ export interface CheckpointBenchOptions {
   readonly dir?: string;
   /** Keep the files (in a `weightinit-bench-*` directory under `dir`) instead of deleting them. */
   readonly keep?: boolean;
+  /**
+   * Rounds of the three measurements, interleaved (default 1): each figure is the best of its
+   * rounds (the least disturbed by other work on a shared machine), the peak RSS the largest.
+   */
+  readonly repeat?: number;
   /**
    * The CLI's main module (default: `dist/cli/main.js` of this package). Tests only.
    * @internal
@@ -63,6 +68,14 @@ export interface CheckpointBench {
   workers: number;
   /** The load average (1, 5, 15 minutes) at the end: the machine may be shared. */
   loadAverage: number[];
+  /** The load average at the start. */
+  loadAverageBefore: number[];
+  /** CPU time (user + system, all threads) of the `weightinit init` process. */
+  wallCpuSeconds: number;
+  /** CPU time of the generation alone (its process, all threads, start-up included). */
+  generateCpuSeconds: number;
+  /** Rounds measured (each figure the best of them). */
+  repeat: number;
 }
 
 // The children are CommonJS `-e` scripts that load the ES modules with `import()`: with
@@ -75,8 +88,9 @@ const CLI_CHILD = `
   const [url, ...argv] = process.argv.slice(1);
   const { main } = await import(url);
   const code = await main(argv);
-  const maxRssKiB = process.resourceUsage().maxRSS;
-  require('node:fs').writeSync(3, JSON.stringify({ code, maxRssKiB }));
+  const u = process.resourceUsage();
+  const cpuSeconds = (u.userCPUTime + u.systemCPUTime) / 1e6;
+  require('node:fs').writeSync(3, JSON.stringify({ code, maxRssKiB: u.maxRSS, cpuSeconds }));
   process.exitCode = code;
 })();
 `;
@@ -87,7 +101,9 @@ const GENERATE_CHILD = `
   const [url, spec, dtype] = process.argv.slice(1);
   const { measureGeneration } = await import(url);
   const r = await measureGeneration(spec, dtype === '-' ? undefined : dtype);
-  require('node:fs').writeSync(3, JSON.stringify(r));
+  const u = process.resourceUsage();
+  const cpuSeconds = (u.userCPUTime + u.systemCPUTime) / 1e6;
+  require('node:fs').writeSync(3, JSON.stringify({ ...r, cpuSeconds }));
 })().catch((error) => {
   console.error(error);
   process.exitCode = 1;
@@ -180,7 +196,7 @@ export async function benchCheckpoint(options: CheckpointBenchOptions): Promise<
   const fn = 'benchCheckpoint';
   if (options === null || typeof options !== 'object')
     typeError(fn, 'options', 'an object', options);
-  checkKnownKeys(fn, options, ['spec', 'dtype', 'dir', 'keep', 'cli']);
+  checkKnownKeys(fn, options, ['spec', 'dtype', 'dir', 'keep', 'repeat', 'cli']);
   if (typeof options.spec !== 'string' || options.spec === '') {
     typeError(fn, 'options.spec', 'the path of a model spec', options.spec);
   }
@@ -190,57 +206,71 @@ export async function benchCheckpoint(options: CheckpointBenchOptions): Promise<
   const specPath = resolve(options.spec);
   const p = planFile(specPath, options.dtype);
 
+  const repeat =
+    options.repeat === undefined ? 1 : checkInteger(fn, 'options.repeat', options.repeat, 1, 100);
+  const loadAverageBefore = loadavg().map((x) => Math.round(x * 100) / 100);
   const work = mkdtempSync(join(options.dir ?? tmpdir(), 'weightinit-bench-'));
   const out = join(work, 'model.safetensors');
   const ddFile = join(work, 'dd.bin');
+  const self = pathToFileURL(built('bench/checkpoint.js')).href;
+  const cli = pathToFileURL(options.cli ?? built('cli/main.js')).href;
+  const args = ['init', specPath, '--out', out];
+  if (options.dtype !== undefined) args.push('--dtype', options.dtype);
+  const mib = Math.ceil(p.fileBytes / 2 ** 20);
+  const best = { gen: Infinity, genCpu: Infinity, dd: Infinity, wall: Infinity, wallCpu: Infinity };
+  let peakRssBytes = 0;
+  let workers = 1;
   try {
-    // Generation alone, in a fresh process, on the pool the command starts.
-    const self = pathToFileURL(built('bench/checkpoint.js')).href;
-    const dtypeArg = options.dtype ?? '-';
-    const gen = await run(process.execPath, ['-e', GENERATE_CHILD, self, specPath, dtypeArg], true);
-    if (gen.code !== 0) {
-      throw new Error(`${fn}: the generation failed (exit ${gen.code}): ${gen.stderr.trim()}`);
-    }
-    const { seconds: generateSeconds, workers } = JSON.parse(gen.fd3) as {
-      seconds: number;
-      workers: number;
-    };
-
-    // dd, as many bytes (whole MiB), fsynced, in the same directory.
-    const mib = Math.ceil(p.fileBytes / 2 ** 20);
-    const dd = await run('dd', [
-      'if=/dev/zero',
-      `of=${ddFile}`,
-      'bs=1M',
-      `count=${mib}`,
-      'conv=fsync',
-    ]);
-    if (dd.code !== 0) throw new Error(`${fn}: dd failed (exit ${dd.code}): ${dd.stderr.trim()}`);
-    if (!options.keep) rmSync(ddFile, { force: true });
-
-    // The command.
-    const cli = pathToFileURL(options.cli ?? built('cli/main.js')).href;
-    const args = ['init', specPath, '--out', out];
-    if (options.dtype !== undefined) args.push('--dtype', options.dtype);
-    const r = await run(process.execPath, ['-e', CLI_CHILD, cli, ...args], true);
-    if (r.code !== 0) {
-      throw new Error(
-        `${fn}: weightinit init failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`,
+    // Rounds of the three, interleaved so that each round sees about the same load.
+    for (let round = 0; round < repeat; round++) {
+      // Generation alone, in a fresh process, on the pool the command starts.
+      const dtypeArg = options.dtype ?? '-';
+      const gen = await run(
+        process.execPath,
+        ['-e', GENERATE_CHILD, self, specPath, dtypeArg],
+        true,
       );
+      if (gen.code !== 0) {
+        throw new Error(`${fn}: the generation failed (exit ${gen.code}): ${gen.stderr.trim()}`);
+      }
+      const g = JSON.parse(gen.fd3) as { seconds: number; cpuSeconds: number; workers: number };
+      best.gen = Math.min(best.gen, g.seconds);
+      best.genCpu = Math.min(best.genCpu, g.cpuSeconds);
+      workers = g.workers;
+
+      // dd, as many bytes (whole MiB), fsynced, in the same directory.
+      const ddArgs = ['if=/dev/zero', `of=${ddFile}`, 'bs=1M', `count=${mib}`, 'conv=fsync'];
+      const dd = await run('dd', ddArgs);
+      if (dd.code !== 0) throw new Error(`${fn}: dd failed (exit ${dd.code}): ${dd.stderr.trim()}`);
+      best.dd = Math.min(best.dd, dd.seconds);
+      if (!options.keep || round < repeat - 1) rmSync(ddFile, { force: true });
+
+      // The command.
+      const r = await run(process.execPath, ['-e', CLI_CHILD, cli, ...args], true);
+      if (r.code !== 0) {
+        throw new Error(
+          `${fn}: weightinit init failed (exit ${r.code}): ${r.stderr.trim() || r.stdout.trim()}`,
+        );
+      }
+      const c = JSON.parse(r.fd3) as { maxRssKiB: number; cpuSeconds: number };
+      best.wall = Math.min(best.wall, r.seconds);
+      best.wallCpu = Math.min(best.wallCpu, c.cpuSeconds);
+      peakRssBytes = Math.max(peakRssBytes, c.maxRssKiB * 1024);
     }
-    const { maxRssKiB } = JSON.parse(r.fd3) as { maxRssKiB: number };
-    const bytes = statSync(out).size;
-    const wallSeconds = r.seconds;
     return {
       params: p.totalParameters,
-      bytes,
-      wallSeconds,
-      generateSeconds,
-      ddSeconds: dd.seconds,
-      peakRssBytes: maxRssKiB * 1024,
-      ratio: wallSeconds / Math.max(generateSeconds, dd.seconds),
+      bytes: statSync(out).size,
+      wallSeconds: best.wall,
+      generateSeconds: best.gen,
+      ddSeconds: best.dd,
+      peakRssBytes,
+      ratio: best.wall / Math.max(best.gen, best.dd),
       workers,
       loadAverage: loadavg().map((x) => Math.round(x * 100) / 100),
+      loadAverageBefore,
+      wallCpuSeconds: best.wallCpu,
+      generateCpuSeconds: best.genCpu,
+      repeat,
     };
   } finally {
     if (!options.keep) rmSync(work, { recursive: true, force: true });

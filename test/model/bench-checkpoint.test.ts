@@ -66,6 +66,19 @@ describe.runIf(built)('benchCheckpoint', () => {
     expect(r.ratio).toBeCloseTo(r.wallSeconds / Math.max(r.generateSeconds, r.ddSeconds), 12);
     expect(r.workers).toBeGreaterThanOrEqual(1);
     expect(r.loadAverage).toHaveLength(3);
+    expect(r.loadAverageBefore).toHaveLength(3);
+    expect(r.wallCpuSeconds).toBeGreaterThan(0);
+    expect(r.generateCpuSeconds).toBeGreaterThan(0);
+    expect(r.repeat).toBe(1);
+  }, 120_000);
+
+  it('repeat: interleaved rounds, the best of each figure', async () => {
+    const r = await benchCheckpoint({ spec: specFile, dir, repeat: 2 });
+    expect(r.repeat).toBe(2);
+    expect(r.bytes).toBe(plan(spec).fileBytes);
+    expect(r.ratio).toBeCloseTo(r.wallSeconds / Math.max(r.generateSeconds, r.ddSeconds), 12);
+    expect(readdirSync(dir)).toEqual(['spec.json']);
+    await expect(benchCheckpoint({ spec: specFile, repeat: 0 })).rejects.toThrow(/repeat/);
   }, 120_000);
 
   it('works when its caller runs under --input-type=module (as `npm run bench` calls it)', () => {
