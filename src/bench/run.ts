@@ -156,6 +156,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
     const engines: Partial<Record<EngineId, EngineResult>> = {};
     let bitIdentical: boolean | undefined;
     let threads: number | undefined;
+    let poolTasks: number | undefined;
     if (c.group === 'startup') {
       engines.weightinit = measureStartup(
         config.startupCommand ?? startupCommand(),
@@ -172,6 +173,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
       engines['weightinit-workers'] = w.workers;
       bitIdentical = w.bitIdentical;
       threads = w.threads;
+      poolTasks = w.poolTasks;
     } else {
       engines.weightinit = measureFill(c, budget);
       if (c.group !== 'orthogonal') engines['weightinit-alloc'] = measureInitialize(c, budget);
@@ -225,7 +227,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
       engines,
       ratios: {},
       ...(torchQuoted === undefined ? {} : { torchQuoted }),
-      ...(bitIdentical === undefined ? {} : { bitIdentical, threads }),
+      ...(bitIdentical === undefined ? {} : { bitIdentical, threads, poolTasks }),
     });
     progress(
       `${c.id}: ${Object.entries(engines)

@@ -163,7 +163,8 @@ function workersTable(doc: BenchDocument, markdown: boolean): string[] {
   const rows = cases.map((c) => [
     c.id,
     formatResult(c.engines['weightinit-1']),
-    formatResult(c.engines['weightinit-workers']),
+    // A pool that ran no task took no part: say so rather than show a one-thread figure.
+    formatResult(c.engines['weightinit-workers']) + (c.poolTasks === 0 ? ' (pool idle)' : ''),
     formatRatio(c.ratios['one-thread']),
     c.bitIdentical === undefined ? '–' : c.bitIdentical ? 'yes' : 'NO',
     torchCell(c),

@@ -95,6 +95,8 @@ export interface CaseResult {
   readonly bitIdentical?: boolean;
   /** Workers: threads that filled. */
   readonly threads?: number;
+  /** Workers: tasks the pool's workers ran (0: the pool took no part). */
+  readonly poolTasks?: number;
 }
 
 /** The machine, before and after. */

@@ -6,7 +6,12 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { initialize, prepareSpec } from '../init/registry.js';
-import { startWorkerPool, stopWorkerPool, workerPoolReady } from '../random/pool-node.js';
+import {
+  startWorkerPool,
+  stopWorkerPool,
+  workerPoolReady,
+  workerPoolStats,
+} from '../random/pool-node.js';
 import type { CaseSpec } from './cases.js';
 import { type Budget, measure, median, summarize } from './timing.js';
 import type { Measured } from './types.js';
@@ -52,6 +57,8 @@ export interface WorkersResult {
   readonly workers: Measured;
   readonly threads: number;
   readonly bitIdentical: boolean;
+  /** Tasks the pool's workers ran (0: the pool took no part, e.g. it could not start). */
+  readonly poolTasks: number;
 }
 
 /**
@@ -80,6 +87,7 @@ export async function measureWorkers(
       workers,
       threads: Math.min(started, ready),
       bitIdentical: sameBits(one, many),
+      poolTasks: workerPoolStats().tasks,
     };
   } finally {
     await stopWorkerPool();

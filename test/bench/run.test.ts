@@ -34,6 +34,7 @@ describe('runBench (tiny)', () => {
     for (const c of doc.cases) {
       if (c.group === 'workers') {
         expect(c.bitIdentical).toBe(true);
+        expect(c.poolTasks).toBeGreaterThan(0);
         expect(c.engines['weightinit-workers']).toMatchObject({
           unit: 'M/s',
           reps: expect.any(Number),
