@@ -44,6 +44,11 @@ export interface BenchConfig {
   readonly budget: Budget;
   /** A peer case whose one call is estimated longer than this is skipped. */
   readonly peerCapSeconds: number;
+  /**
+   * TF.js's orthogonal is first timed once on this small matrix, to estimate the others
+   * (default 128²).
+   */
+  readonly orthogonalProbe?: readonly number[];
   /** Runs of the start-up command (after one untimed). */
   readonly startupRuns: number;
   /** Threads of the worker pool (default: the available parallelism). */
@@ -98,9 +103,6 @@ function firstLine(error: unknown): string {
 
 /** Estimated time of TF.js's orthogonal grows as elements^1.25 (n^2.5). */
 const ORTHOGONAL_EXPONENT = 1.25;
-
-/** TF.js's orthogonal is first timed once on this small matrix to estimate the others. */
-const ORTHOGONAL_PROBE = [128, 128];
 
 /** Estimated wall time of one call of `c` from the same engine's previous case of its kind. */
 function estimate(
@@ -183,7 +185,8 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
         const key = `${id} ${c.group} ${c.strategy}`;
         if (c.group === 'orthogonal' && !last.has(key)) {
           // One cold call on a small matrix, for the estimate (TF.js takes minutes at 512²).
-          const probe: CaseSpec = { ...c, shape: ORTHOGONAL_PROBE, elements: 128 * 128 };
+          const shape = config.orthogonalProbe ?? [128, 128];
+          const probe: CaseSpec = { ...c, shape, elements: shape[0] * shape[1] };
           try {
             await tfjs.use(b);
             const call = tfjs.call(probe);
@@ -191,7 +194,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
             call();
             const seconds = (performance.now() - start) / 1e3;
             last.set(key, { c: probe, seconds });
-            progress(`${id} orthogonal 128x128 (probe for the estimates): ${seconds.toFixed(2)} s`);
+            progress(
+              `${id} orthogonal ${shape.join('x')} (probe for the estimates): ${seconds.toFixed(2)} s`,
+            );
           } catch {
             // The case itself will report the failure.
           }

@@ -15,6 +15,7 @@ export const TINY: Partial<BenchConfig> = {
   },
   budget: { warmupMs: 0, budgetMs: 1, minReps: 2, maxReps: 3, longRunMs: 2000 },
   peerCapSeconds: 60,
+  orthogonalProbe: [8, 8],
   startupRuns: 2,
   threads: 2,
   poolMinElements: 64,
