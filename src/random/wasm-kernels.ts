@@ -821,7 +821,8 @@ function countFunction(): Fn {
  * left (rare) are in REJ for JavaScript, which redoes them from the start. Writes
  * mean + std·(±x), lo32 where < tLo, else hi32 where > tHi, as float64 if `wide`, else float32.
  * The uniform's test q ≤ 2e, e = −log u′, is first tried as q ≤ 2(1 − u′)(1 − 2⁻⁴⁰): since
- * −ln u′ ≥ 1 − u′ and `log` errs by less than an ulp, that implies it (no log needed).
+ * −ln u′ ≥ 1 − u′ and `log` errs by less than an ulp, that implies it (no log needed); the same
+ * for the exponential's e₂.
  */
 function proposalFunction(log: number): Fn {
   const params = ['k0', 'k1', 'n', 'elo', 'ehi', 'dst', 'wide'];
@@ -929,26 +930,17 @@ function proposalFunction(log: number): Fn {
   f.set('st', i32(1));
   f.emit(END);
   f.emit('wp', i32(8), I32_ADD, 'c', I32_GT_U, brIf(2));
-  f.set('u', ...u53(0, true), call(log), F64_NEG);
+  f.set('u', ...u53(0, true));
   f.set('wp', 'wp', i32(8), I32_ADD);
   f.set('st', i32(0));
-  // accept if (e₁ − 1)² ≤ 2·e₂·λ·λ
+  // accept if (e₁ − 1)² ≤ 2·e₂·λ·λ, e₂ = −log u₂: first tried with 1 − u₂ for e₂ (less by a
+  // factor 1 − 2⁻⁴⁰, which covers the roundings: it implies the test, without a log)
   f.set('y', 'e1', f64(1), F64_SUB);
   f.set('x', 'a', 'e1', 'lambda', F64_DIV, F64_ADD);
-  f.emit(
-    'y',
-    'y',
-    F64_MUL,
-    f64(2),
-    'u',
-    F64_MUL,
-    'lambda',
-    F64_MUL,
-    'lambda',
-    F64_MUL,
-    F64_LE,
-    brIf(1),
-  );
+  const lambda2 = ['lambda', F64_MUL, 'lambda', F64_MUL];
+  f.emit('y', 'y', F64_MUL, f64(2), f64(1), 'u', F64_SUB, F64_MUL, f64(1 - 2 ** -40), F64_MUL);
+  f.emit(...lambda2, F64_LE, brIf(1));
+  f.emit('y', 'y', F64_MUL, f64(2), 'u', call(log), F64_NEG, F64_MUL, ...lambda2, F64_LE, brIf(1));
   f.emit(br(0), END, END);
   // Done: mean + std·(±x), clamped, to output k.
   f.set('x', 'x', F64_NEG, 'x', 'mirror', f64(0), F64_GT, SELECT);
