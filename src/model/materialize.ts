@@ -158,41 +158,82 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * `chunkElements` for bfloat16 and float16. @internal
  */
 export class WindowBuffers {
-  /** The byte buffers (each `chunkElements` elements of the storage dtype). */
+  /** The byte buffers (each `chunkElements` elements of the storage dtype, and `extra` bytes). */
   readonly outputs: readonly Uint8Array[];
-  private readonly fillWindow: (windows: DataWindows, k: number) => number;
+  /** Whether the buffers start at multiples of 4 KiB in memory (for `O_DIRECT` writes). */
+  readonly aligned: boolean;
+  private readonly fillWindow: (windows: DataWindows, k: number, at: number) => number;
 
-  constructor(plan: ModelPlan, chunkElements: number, count: number) {
+  /**
+   * @param extra - bytes added to each buffer, so that a window can be placed at a byte
+   *   offset `at` (see {@link fill}); with `extra > 0` the buffers are allocated 4 KiB-aligned
+   *   when WebAssembly memory is available (see {@link aligned}).
+   */
+  constructor(plan: ModelPlan, chunkElements: number, count: number, extra = 0) {
     const dtype = plan.dtype;
     const size = BYTES_PER_ELEMENT[dtype];
+    const bytes = chunkElements * size + extra;
     if (dtype === 'bfloat16' && plan.generation === 'float32') {
-      const w = bfloat16Workspace(chunkElements, count);
+      const w = bfloat16Workspace(chunkElements, count, bytes);
       this.outputs = w.outputs;
-      this.fillWindow = (windows, k) => w.encode(windows.next(w.input), k);
-    } else if (LITTLE_ENDIAN && dtype === plan.generation) {
-      const outs = Array.from({ length: count }, () => new Uint8Array(chunkElements * size));
-      const views = outs.map((o) =>
-        plan.generation === 'float32'
-          ? new Float32Array(o.buffer, 0, chunkElements)
-          : new Float64Array(o.buffer, 0, chunkElements),
-      );
-      this.outputs = outs;
-      this.fillWindow = (windows, k) => windows.next(views[k]) * size;
+      this.aligned = w.simd;
+      this.fillWindow = (windows, k, at) => w.encode(windows.next(w.input), k, at);
+      return;
+    }
+    const outs = alignedBuffers(bytes, count, extra > 0);
+    this.outputs = outs.buffers;
+    this.aligned = outs.aligned;
+    if (LITTLE_ENDIAN && dtype === plan.generation) {
+      const Ctor = plan.generation === 'float32' ? Float32Array : Float64Array;
+      this.fillWindow = (windows, k, at) => {
+        const o = outs.buffers[k];
+        return (
+          windows.next(new Ctor(o.buffer as ArrayBuffer, o.byteOffset + at, chunkElements)) * size
+        );
+      };
     } else {
       const buffer = allocate(plan.generation, chunkElements);
-      const outs = Array.from({ length: count }, () => new Uint8Array(chunkElements * size));
-      this.outputs = outs;
-      this.fillWindow = (windows, k) => {
+      this.fillWindow = (windows, k, at) => {
         const n = windows.next(buffer);
-        return n === 0 ? 0 : encode(buffer.subarray(0, n), dtype, outs[k], 0);
+        return n === 0 ? 0 : encode(buffer.subarray(0, n), dtype, outs.buffers[k], at);
       };
     }
   }
 
-  /** Generates the next window into byte buffer `k`; returns its byte length, 0 when done. */
-  fill(windows: DataWindows, k: number): number {
-    return this.fillWindow(windows, k);
+  /**
+   * Generates the next window into byte buffer `k` from byte `at` (default 0; a multiple of the
+   * storage dtype's size, at most `extra`); returns its byte length, 0 when done.
+   */
+  fill(windows: DataWindows, k: number, at = 0): number {
+    return this.fillWindow(windows, k, at);
   }
+}
+
+/** `count` buffers of `bytes`, at multiples of 4 KiB of a WebAssembly memory if `aligned`. */
+function alignedBuffers(
+  bytes: number,
+  count: number,
+  aligned: boolean,
+): { buffers: Uint8Array[]; aligned: boolean } {
+  const Memory = (
+    globalThis as {
+      WebAssembly?: { Memory: new (d: { initial: number }) => { buffer: ArrayBuffer } };
+    }
+  ).WebAssembly?.Memory;
+  if (aligned && Memory !== undefined) {
+    const stride = Math.ceil(bytes / 4096) * 4096;
+    try {
+      const { buffer } = new Memory({ initial: Math.ceil((stride * count) / 65536) });
+      const buffers = Array.from(
+        { length: count },
+        (_, k) => new Uint8Array(buffer, k * stride, bytes),
+      );
+      return { buffers, aligned: true };
+    } catch {
+      // no memory that big: plain buffers
+    }
+  }
+  return { buffers: Array.from({ length: count }, () => new Uint8Array(bytes)), aligned: false };
 }
 
 /** Validates the options shared by the streaming writers. @internal */

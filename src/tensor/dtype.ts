@@ -636,39 +636,49 @@ function bf16Loop(src: Int32Array, dst: Uint16Array, begin: number, end: number,
 export interface BFloat16Workspace {
   /** Where the values to encode go: `capacity` float32 elements. */
   readonly input: Float32Array;
-  /** The output byte buffers, `2 × capacity` bytes each. */
+  /**
+   * The output byte buffers, `outputBytes` each (default `2 × capacity`). With the SIMD kernel
+   * they lie in a WebAssembly memory at multiples of 4 KiB from its page-aligned start, so
+   * they are aligned to 4 KiB in the process's memory (for `O_DIRECT` writes).
+   */
   readonly outputs: readonly Uint8Array[];
   /** Whether the WebAssembly SIMD kernel encodes (else the JavaScript loop: the same bits). */
   readonly simd: boolean;
   /**
-   * Encodes `input[0, n)` as little-endian bfloat16 into `outputs[which]` from byte 0 and
-   * returns the number of bytes, `2n`. The same bits as `encode(input.subarray(0, n),
-   * 'bfloat16', outputs[which], 0)`.
+   * Encodes `input[0, n)` as little-endian bfloat16 into `outputs[which]` from byte `offset`
+   * (even; default 0) and returns the number of bytes, `2n`. The same bits as
+   * `encode(input.subarray(0, n), 'bfloat16', outputs[which], offset)`.
    */
-  encode(n: number, which: number): number;
+  encode(n: number, which: number, offset?: number): number;
 }
 
 /**
- * A float32 input buffer of `capacity` elements and `outputs` byte buffers of `2 × capacity`
- * bytes, all in one WebAssembly memory, so that bfloat16 encoding (rounding to nearest even,
+ * A float32 input buffer of `capacity` elements and `outputs` byte buffers of `outputBytes`
+ * (at least and by default `2 × capacity`) bytes, all in one WebAssembly memory, so that bfloat16 encoding (rounding to nearest even,
  * NaN kept quiet, exactly as {@link encode}) runs as a SIMD kernel with no copy in or out —
  * several times faster than the JavaScript loop, which is the fallback where WebAssembly SIMD
  * is missing (plain buffers then).
  * Fill `input`, call `encode(n, k)`, use `outputs[k]`: the buffers are reused, never
  * reallocated; the workspace is freed with its last reference.
- * @throws RangeError if `capacity` is not an integer in [1, 2²⁸] or `outputs` not in [1, 8].
+ * @throws RangeError if `capacity` is not an integer in [1, 2²⁸], `outputs` not in [1, 8] or
+ *   `outputBytes` not in [2 × capacity, 2³⁰].
  * @example
  * const w = bfloat16Workspace(4);
  * w.input.set([1, -2, 0.1, Number.NaN]);
  * w.encode(4, 0); // 8; w.outputs[0] = [0x80, 0x3f, 0x00, 0xc0, 0xcd, 0x3d, 0xc0, 0x7f]
  */
-export function bfloat16Workspace(capacity: number, outputs = 2): BFloat16Workspace {
+export function bfloat16Workspace(
+  capacity: number,
+  outputs = 2,
+  outputBytes = 2 * capacity,
+): BFloat16Workspace {
   const fn = 'bfloat16Workspace';
   checkInteger(fn, 'capacity', capacity, 1, 2 ** 28);
   checkInteger(fn, 'outputs', outputs, 1, 8);
-  // Regions rounded up to 64 bytes: the input, then each output.
-  const inBytes = Math.ceil((4 * capacity) / 64) * 64;
-  const outBytes = Math.ceil((2 * capacity) / 64) * 64;
+  checkInteger(fn, 'outputBytes', outputBytes, 2 * capacity, 2 ** 30);
+  // Regions at multiples of 4 KiB: the input, then each output.
+  const inBytes = Math.ceil((4 * capacity) / 4096) * 4096;
+  const outBytes = Math.ceil(outputBytes / 4096) * 4096;
   const total = inBytes + outputs * outBytes;
   const api = LITTLE_ENDIAN ? wasmApi() : undefined;
   let memory: WasmMemory | undefined;
@@ -686,19 +696,22 @@ export function bfloat16Workspace(capacity: number, outputs = 2): BFloat16Worksp
   const bits = new Int32Array(buffer, 0, capacity);
   const outs = Array.from(
     { length: outputs },
-    (_, k) => new Uint8Array(buffer, inBytes + k * outBytes, 2 * capacity),
+    (_, k) => new Uint8Array(buffer, inBytes + k * outBytes, outputBytes),
   );
-  const words = outs.map((o) => new Uint16Array(o.buffer, o.byteOffset, capacity));
   return {
     input,
     outputs: outs,
     simd: kernel !== null,
-    encode(n, which) {
-      checkInteger('BFloat16Workspace.encode', 'n', n, 0, capacity);
-      checkInteger('BFloat16Workspace.encode', 'which', which, 0, outputs - 1);
+    encode(n, which, offset = 0) {
+      const f = 'BFloat16Workspace.encode';
+      checkInteger(f, 'n', n, 0, capacity);
+      checkInteger(f, 'which', which, 0, outputs - 1);
+      checkInteger(f, 'offset', offset, 0, outputBytes - 2 * n);
+      if (offset % 2 !== 0) rangeError(f, 'offset', 'an even number of bytes', offset);
+      const at = outs[which].byteOffset + offset;
       const simd = kernel === null ? 0 : n & ~7;
-      if (simd > 0) kernel!(0, outs[which].byteOffset, 4 * simd);
-      bf16Loop(bits, words[which], simd, n, 0);
+      if (simd > 0) kernel!(0, at, 4 * simd);
+      if (simd < n) bf16Loop(bits, new Uint16Array(buffer, at, n), simd, n, 0);
       return 2 * n;
     },
   };

@@ -134,6 +134,38 @@ describe('the pipeline: chunks, windows and buffers', () => {
     });
   }
 
+  for (const dtype of DTYPES) {
+    it(`${dtype}: direct I/O writes the buffered bytes, at every chunk size and header size`, async () => {
+      // 120 layers: a header of ~20 KB, longer than a buffer of small chunks (its blocks go
+      // through several buffers); chunks of 1 element up to the whole model.
+      const layers = Array.from({ length: 40 }, (_, i) => [
+        { name: `l${i}.fc`, type: 'dense', inFeatures: 3 + (i % 5), outFeatures: 7 + i },
+        { name: `l${i}.norm`, type: 'layernorm', normalizedShape: 7 + i },
+        { name: `l${i}.e`, type: 'embedding', numEmbeddings: 1 + (i % 3), embeddingDim: 5 },
+      ]).flat();
+      const p = plan({ format: 'weightinit.model/1', seed: 1, dtype, layers });
+      const expected = concat(checkpointChunks(p));
+      for (const chunkElements of [1, 3, 1000, 2048, 2049, p.totalParameters + 1]) {
+        const file = join(dir, `d${chunkElements}.safetensors`);
+        const progress: number[] = [];
+        const n = await writeCheckpoint(file, p, {
+          chunkElements,
+          direct: true,
+          onProgress: (w) => progress.push(w),
+        });
+        expect(n).toBe(p.fileBytes);
+        const got = await readFile(file);
+        expect(got.length, `chunk ${chunkElements}`).toBe(p.fileBytes);
+        expect(got.equals(expected), `chunk ${chunkElements}`).toBe(true);
+        expect(progress.at(-1)).toBe(p.fileBytes);
+      }
+      const buffered = join(dir, 'buffered.safetensors');
+      await writeCheckpoint(buffered, p, { direct: false, chunkElements: 1000 });
+      expect((await readFile(buffered)).equals(expected)).toBe(true);
+      expect((await readdir(dir)).every((f) => f.endsWith('.safetensors'))).toBe(true);
+    });
+  }
+
   it('alternates between two buffers: the previous window is intact while the next is made', () => {
     for (const dtype of DTYPES) {
       const p = small(dtype);
