@@ -132,6 +132,25 @@ describe('bfloat16Workspace', () => {
     expect(w.input.every((v) => v === -2)).toBe(true);
   });
 
+  it('encodes at a byte offset into larger outputs, 4 KiB-aligned in the memory', () => {
+    const w = bfloat16Workspace(100, 2, 200 + 8192);
+    expect(w.outputs.map((o) => o.length)).toEqual([8392, 8392]);
+    if (w.simd) expect(w.outputs.every((o) => o.byteOffset % 4096 === 0)).toBe(true);
+    for (let i = 0; i < 100; i++) w.input[i] = (i - 50) / 7;
+    const ref = new Uint8Array(200);
+    encode(w.input, 'bfloat16', ref, 0);
+    for (const offset of [0, 2, 6, 4094, 8192]) {
+      w.outputs[1].fill(0xcd);
+      expect(w.encode(100, 1, offset)).toBe(200);
+      expect(Buffer.from(w.outputs[1].subarray(offset, offset + 200)).equals(ref)).toBe(true);
+      expect(w.outputs[1].subarray(0, offset).every((b) => b === 0xcd)).toBe(true);
+      expect(w.outputs[1].subarray(offset + 200).every((b) => b === 0xcd)).toBe(true);
+    }
+    expect(() => w.encode(100, 1, 3)).toThrow(/even/);
+    expect(() => w.encode(100, 1, 8194)).toThrow(RangeError);
+    expect(() => bfloat16Workspace(100, 2, 199)).toThrow(/outputBytes/);
+  });
+
   it('rejects bad sizes and arguments', () => {
     expect(() => bfloat16Workspace(0)).toThrow(RangeError);
     expect(() => bfloat16Workspace(1.5)).toThrow(/capacity/);
