@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { DEFAULT_CHECKPOINT_SPEC } from '../bench/checkpoint-case.js';
@@ -66,6 +67,10 @@ export function benchOptions(flags: BenchFlags): BenchOptions {
     flags.cases === undefined ? GROUPS : parseList<Group>('cases', flags.cases, GROUPS);
   const peers = flags.peers === undefined ? PEERS : parseList<Peer>('peers', flags.peers, PEERS);
   if (flags.json === '') throw new UsageError('--json FILE must not be empty');
+  // Checked now: a run takes minutes, its results must have somewhere to go.
+  if (typeof flags.json === 'string' && !existsSync(dirname(resolve(flags.json)))) {
+    throw new UsageError(`--json FILE: the directory of "${flags.json}" does not exist`);
+  }
   // --checkpoint [spec] turns it on, --no-checkpoint off; by default on, except with --quick.
   const on = flags.checkpoint === undefined ? !quick : flags.checkpoint !== false;
   const spec = typeof flags.checkpoint === 'string' ? flags.checkpoint : defaultSpec();

@@ -25,6 +25,10 @@ describe('weightinit bench: options', () => {
       /--peers must be some of tfjs-cpu, tfjs-wasm, torch \(or none\), got "tfjs-gpu"/,
     ],
     [['--json', ''], /--json FILE must not be empty/],
+    [
+      ['--json', '/nonexistent/dir/r.json'],
+      /--json FILE: the directory of "\/nonexistent\/dir\/r.json" does not exist/,
+    ],
     [['--quick', '--checkpoint-dir', '/tmp'], /need the checkpoint case/],
     [['--no-checkpoint', '--checkpoint-dtype', 'float32'], /need the checkpoint case/],
     [['--bogus'], /unknown option '--bogus'/],
