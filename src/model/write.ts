@@ -25,8 +25,10 @@ export interface WriteCheckpointOptions extends CheckpointChunksOptions {
   /** Called after each chunk is handed to the file with the bytes so far and the total. */
   readonly onProgress?: (written: number, total: number) => void;
   /**
-   * Direct I/O (`O_DIRECT`) where the system has it: default for checkpoints of 64 MiB and
-   * more; `false` for buffered writes. (Tests: `true` forces it for any size.)
+   * Direct I/O (`O_DIRECT`) where the system has it, else buffered. Default `false`: on the
+   * 2-core VM this was measured on, direct writes took a third of the system time but were
+   * slower end to end (7.7–10 s against 5.1–7.6 s for 1 B bf16 parameters: the device's
+   * latency is no longer hidden by the page cache). Experimental.
    * @internal
    */
   readonly direct?: boolean;
@@ -69,10 +71,9 @@ async function writeAll(file: FileHandle, bytes: Uint8Array, position: number): 
  * {@link WRITE_CHUNK_ELEMENTS}), to a temporary file in the same directory
  * (`<name>.tmp-<pid>-<hex>`, as `writeFileAtomic`), flushed and renamed over `path` only when
  * complete. The next chunk is generated (on the worker pool's threads when it runs, see
- * `startWorkerPool` in `weightinit/node`) while the previous ones are being written. From
- * 64 MiB on the file is written with direct I/O where the system has it (Linux `O_DIRECT`: the
- * page cache is bypassed, which saves most of the system time of the writes); else, or when the
- * file system refuses it, buffered, with the data synced to disk behind the writes. Memory is bounded by the chunk size (three
+ * `startWorkerPool` in `weightinit/node`) while the previous ones are being written, and the
+ * written data is synced to disk behind the writes (`fdatasync` every 64 MiB), so that the
+ * disk works during the generation rather than all at the final flush. Memory is bounded by the chunk size (three
  * byte buffers, and one float32 buffer for float16/bfloat16), whatever the model's size.
  * The file's bytes do not depend on the chunk size or on the pool.
  * Resolves with the number of bytes written (`plan.fileBytes`).
@@ -101,7 +102,7 @@ export async function writeCheckpoint(
     options?.chunkElements === undefined
       ? Math.max(1, Math.min(WRITE_CHUNK_ELEMENTS, plan.totalParameters))
       : chunkElementsOf(fn, options);
-  const direct = options?.direct ?? plan.fileBytes >= DIRECT_MIN_BYTES;
+  const direct = options?.direct ?? false;
   if (direct && constants.O_DIRECT !== undefined) {
     try {
       return await writeTo(path, plan, chunk, onProgress, true);
@@ -118,8 +119,11 @@ class DirectUnsupported extends Error {}
 /** The file system's block, for direct I/O: offsets, lengths and addresses its multiples. */
 const BLOCK = 4096;
 
-/** Checkpoints from this size on are written with direct I/O where the system has it. */
-const DIRECT_MIN_BYTES = 64 * 2 ** 20;
+/**
+ * Buffers of the direct-I/O pipeline: a direct write returns when the device has the data, so
+ * more of them in flight (up to four: libuv's thread pool) hide its latency.
+ */
+const DIRECT_BUFFERS = 5;
 
 /**
  * Writes the checkpoint through a temporary file, renamed when complete. Buffered: each window
@@ -139,7 +143,8 @@ async function writeTo(
 ): Promise<number> {
   const header = checkpointHeader(plan);
   const windows = new DataWindows(plan);
-  const buffers = new WindowBuffers(plan, chunk, WRITE_BUFFERS, direct ? 2 * BLOCK : 0);
+  const count = direct ? DIRECT_BUFFERS : WRITE_BUFFERS;
+  const buffers = new WindowBuffers(plan, chunk, count, direct ? 2 * BLOCK : 0);
   if (direct && (!buffers.aligned || header.length % 8 !== 0)) throw new DirectUnsupported();
   const temp = join(
     dirname(path),
@@ -147,7 +152,7 @@ async function writeTo(
   );
   let handle: FileHandle | undefined;
   /** The write of each buffer still in flight (its buffer must not be refilled before). */
-  const writing: (Promise<void> | undefined)[] = new Array(WRITE_BUFFERS).fill(undefined);
+  const writing: (Promise<void> | undefined)[] = new Array(count).fill(undefined);
   let syncing: Promise<void> | undefined;
   let written = 0;
   try {
@@ -229,7 +234,7 @@ async function writeDirect(
   /** Writes the whole blocks of buffer b's first `used` bytes; the rest goes to the next one. */
   const put = async (used: number) => {
     const whole = used - (used % BLOCK);
-    const next = (b + 1) % WRITE_BUFFERS;
+    const next = (b + 1) % outs.length;
     await writing[next];
     writing[next] = undefined;
     outs[next].set(outs[b].subarray(whole, used), 0);
