@@ -1,5 +1,5 @@
 /** The installed command, end to end: `node bin/weightinit.js` on the built package. */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/version.js';
@@ -20,6 +20,20 @@ describe('bin/weightinit.js', () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe('');
     expect(r.stderr).toContain('heNormal: `shape` must be at least 2 dimensions');
+  });
+
+  it('a reader that stops early is not an error (EPIPE): exit 0, nothing on stderr', async () => {
+    // The pipe is closed before the command writes (it takes ~0.1 s to start), so its first
+    // write fails with EPIPE.
+    const child = spawn(process.execPath, ['bin/weightinit.js', '--help'], { cwd: root });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    const code = await new Promise((done) => child.on('close', done));
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
   });
 
   it('--version is the package version', () => {
