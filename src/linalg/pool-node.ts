@@ -132,6 +132,8 @@ class Pool implements ParallelRunner {
     private readonly module: object,
     private readonly memory: WasmMemory,
     private readonly ctrl: Int32Array,
+    /** Workers that failed (an 'error' event): they never claim a panel. */
+    private readonly failed: { count: number },
   ) {}
 
   get threads(): number {
@@ -139,7 +141,7 @@ class Pool implements ParallelRunner {
   }
 
   get ready(): boolean {
-    return Atomics.load(this.ctrl, READY) === this.workers.length;
+    return Atomics.load(this.ctrl, READY) + this.failed.count >= this.workers.length;
   }
 
   kernels(bytes: number): WasmKernels | null {
@@ -235,13 +237,21 @@ export function startLinalgPool(options: LinalgPoolOptions = {}): number {
   try {
     const memory = new api.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
+    const failed = { count: 0 };
     for (let i = 1; i < threads; i++) {
       const workerData = { module, memory, ctrl };
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData });
+      // execArgv: [] — the source is CommonJS whatever flags started this process (a worker
+      // inherits them: under `node --input-type=module` it would fail on `require`).
+      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, execArgv: [] });
+      // A worker that fails to start claims no panel (the threads that run do them all); its
+      // error must not end the process.
+      worker.on('error', () => {
+        failed.count++;
+      });
       worker.unref();
       workers.push(worker);
     }
-    pool = new Pool(workers, module, memory, ctrl);
+    pool = new Pool(workers, module, memory, ctrl, failed);
   } catch {
     for (const w of workers) void w.terminate();
     return 1;

@@ -91,3 +91,25 @@ describe('QR worker pool', () => {
     expect(() => startLinalgPool({ threads: 0 })).toThrow(RangeError);
   });
 });
+
+describe('QR pool in a process started with --input-type=module', () => {
+  it('its workers still run (they do not inherit the flag) and split the updates', async () => {
+    // Run on the built package, as a user's ESM one-liner would.
+    const { spawnSync } = await import('node:child_process');
+    const script = `
+      import { startLinalgPool, linalgPoolReady, linalgPoolStats, stopLinalgPool } from './dist/linalg/pool-node.js';
+      import { orthogonalize } from './dist/linalg/orthogonal.js';
+      startLinalgPool({ threads: 2, minSize: 1, minWork: 1 });
+      const threads = await linalgPoolReady();
+      const a = Float64Array.from({ length: 256 * 256 }, (_, i) => Math.sin(i * 12.9898) * 43758.5453 % 1);
+      orthogonalize(a, 256, 256);
+      console.log(JSON.stringify({ threads, panels: linalgPoolStats().workerPanels > 0 }));
+      await stopLinalgPool();`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: new URL('../../', import.meta.url),
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ threads: 2, panels: true });
+  });
+});
