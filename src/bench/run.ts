@@ -177,8 +177,23 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
       threads = w.threads;
       poolTasks = w.poolTasks;
     } else {
-      engines.weightinit = measureFill(c, budget);
-      if (c.group !== 'orthogonal') engines['weightinit-alloc'] = measureInitialize(c, budget);
+      if (c.group === 'orthogonal') {
+        // What a Node user gets after startWorkerPool() (the QR's block updates on every
+        // core), and one thread.
+        const w = await measureWorkers(
+          c,
+          budget,
+          config.threads ?? machine.availableParallelism,
+          config.poolMinElements,
+        );
+        engines.weightinit = w.workers;
+        engines['weightinit-1'] = w.one;
+        bitIdentical = w.bitIdentical;
+        threads = w.threads;
+      } else {
+        engines.weightinit = measureFill(c, budget);
+        engines['weightinit-alloc'] = measureInitialize(c, budget);
+      }
       for (const b of ['cpu', 'wasm'] as const) {
         const id = `tfjs-${b}` as const;
         if (tfjs === undefined || peers[id]?.version === undefined) continue;

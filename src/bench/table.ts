@@ -119,10 +119,12 @@ function peerTable(doc: BenchDocument, groups: readonly Group[], markdown: boole
   const cases = doc.cases.filter((c) => groups.includes(c.group));
   if (cases.length === 0) return [];
   const fills = cases[0].unit === 'M/s';
+  // Orthogonal runs on the worker pool (its QR's block updates), and on one thread.
+  const threads = cases[0].threads;
   const header = [
     fills ? 'M elements/s, 1 thread' : 'orthogonal, ms',
-    'weightinit',
-    ...(fills ? ['initialize'] : []),
+    fills || threads === undefined ? 'weightinit' : `weightinit, ${threads} threads`,
+    ...(fills ? ['initialize'] : threads === undefined ? [] : ['1 thread']),
     'TF.js cpu',
     '×',
     'TF.js wasm',
@@ -134,7 +136,11 @@ function peerTable(doc: BenchDocument, groups: readonly Group[], markdown: boole
   const rows = cases.map((c) => [
     c.id,
     formatResult(c.engines.weightinit),
-    ...(fills ? [formatResult(c.engines['weightinit-alloc'])] : []),
+    ...(fills
+      ? [formatResult(c.engines['weightinit-alloc'])]
+      : threads === undefined
+        ? []
+        : [formatResult(c.engines['weightinit-1'])]),
     formatResult(c.engines['tfjs-cpu']),
     formatRatio(c.ratios['tfjs-cpu']),
     formatResult(c.engines['tfjs-wasm']),

@@ -118,6 +118,10 @@ export function evaluateTargets(
           isMeasured(t) ? 'measured' : 'quoted',
         ),
       );
+      if (c.bitIdentical !== undefined)
+        out.push(
+          check(c.id, 'bit-identical to one thread', '>=', 1, c.bitIdentical ? 1 : 0, 'yes=1'),
+        );
     } else if (c.group === 'workers') {
       out.push(
         check(

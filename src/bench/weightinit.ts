@@ -6,12 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { initialize, prepareSpec } from '../init/registry.js';
-import {
-  startWorkerPool,
-  stopWorkerPool,
-  workerPoolReady,
-  workerPoolStats,
-} from '../random/pool-node.js';
+import { startWorkerPool, stopWorkerPool, workerPoolReady, workerPoolStats } from '../node.js';
 import type { CaseSpec } from './cases.js';
 import { type Budget, measure, median, summarize } from './timing.js';
 import type { Measured } from './types.js';
@@ -62,9 +57,10 @@ export interface WorkersResult {
 }
 
 /**
- * The worker pool (`startWorkerPool({ threads })`) against one thread on the same fill, and
- * whether the outputs are bit-identical. The pool is stopped afterwards (other cases run on
- * one thread). `minElements` lowers the pool's threshold (for tests on small shapes).
+ * The worker pool (`startWorkerPool({ threads })` of `weightinit/node`: the samplers' and the
+ * QR's workers) against one thread on the same fill, and whether the outputs are
+ * bit-identical. The pool is stopped afterwards (other cases run on one thread). `minElements`
+ * lowers the samplers' threshold (for tests on small shapes).
  */
 export async function measureWorkers(
   c: CaseSpec,
