@@ -89,15 +89,8 @@ export async function writeFileAtomic(
   }
   const mode = options?.mode ?? 0o666;
   if (!Number.isInteger(mode)) typeError(fn, 'options.mode', 'an integer', mode);
-  const temp = join(
-    dirname(path),
-    `${basename(path)}.tmp-${pid}-${randomBytes(6).toString('hex')}`,
-  );
-  let handle: FileHandle | undefined;
-  let written = 0;
-  try {
-    handle = await open(temp, 'wx', mode);
-    const file = handle;
+  return atomicFile(path, { mode }, async (file) => {
+    let written = 0;
     let buffer = new Uint8Array(0);
     let filled = 0;
     const writeAll = async (bytes: Uint8Array): Promise<void> => {
@@ -134,17 +127,54 @@ export async function writeFileAtomic(
       for await (const chunk of source as AsyncIterable<Uint8Array>) await write(chunk);
     }
     await flush();
+    return written;
+  });
+}
+
+/** Options of {@link atomicFile}. */
+export interface AtomicFileOptions {
+  /** Permission bits of the new file, before the umask. Default `0o666`. */
+  readonly mode?: number;
+  /** `open` flags of the temporary file; they must create it exclusively. Default `'wx'`. */
+  readonly flags?: string | number;
+  /** Run on error before the temporary file is closed (e.g. to wait for writes in flight). */
+  readonly cleanup?: () => Promise<void>;
+}
+
+/**
+ * The atomic write itself: `body` writes a new temporary file beside `path`
+ * (`<name>.tmp-<pid>-<hex>`); the file is then `fsync`ed, closed, renamed over `path`, and the
+ * directory synced. On any error the temporary file is closed and removed (after
+ * `options.cleanup`), `path` is untouched, and the error is rethrown. Resolves with what `body`
+ * resolves with.
+ */
+export async function atomicFile<T>(
+  path: string,
+  options: AtomicFileOptions,
+  body: (file: FileHandle) => Promise<T>,
+): Promise<T> {
+  const temp = join(
+    dirname(path),
+    `${basename(path)}.tmp-${pid}-${randomBytes(6).toString('hex')}`,
+  );
+  let handle: FileHandle | undefined;
+  let result: T;
+  try {
+    handle = await open(temp, options.flags ?? 'wx', options.mode ?? 0o666);
+    const file = handle;
+    result = await body(file);
     await file.sync();
     handle = undefined;
     await file.close();
     await rename(temp, path);
   } catch (error) {
+    await options.cleanup?.().catch(() => undefined);
     if (handle !== undefined) await handle.close().catch(() => undefined);
     await unlink(temp).catch(() => undefined);
     throw error;
   }
   await syncDirectory(dirname(path));
-  return written;
+  return result;
 }
 
 /** Makes a rename durable by syncing the directory (best effort: not possible everywhere). */

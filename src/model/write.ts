@@ -4,11 +4,9 @@
  * that needs Node.)
  */
 
-import { randomBytes } from 'node:crypto';
 import { constants } from 'node:fs';
-import { type FileHandle, open, rename, unlink } from 'node:fs/promises';
-import { basename, dirname, join } from 'node:path';
-import { pid } from 'node:process';
+import type { FileHandle } from 'node:fs/promises';
+import { atomicFile } from '../io/file.js';
 import { typeError } from '../tensor/errors.js';
 import {
   type CheckpointChunksOptions,
@@ -146,71 +144,61 @@ async function writeTo(
   const count = direct ? DIRECT_BUFFERS : WRITE_BUFFERS;
   const buffers = new WindowBuffers(plan, chunk, count, direct ? 2 * BLOCK : 0);
   if (direct && (!buffers.aligned || header.length % 8 !== 0)) throw new DirectUnsupported();
-  const temp = join(
-    dirname(path),
-    `${basename(path)}.tmp-${pid}-${randomBytes(6).toString('hex')}`,
-  );
-  let handle: FileHandle | undefined;
   /** The write of each buffer still in flight (its buffer must not be refilled before). */
   const writing: (Promise<void> | undefined)[] = new Array(count).fill(undefined);
   let syncing: Promise<void> | undefined;
-  let written = 0;
-  try {
-    const flags = direct
-      ? constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DIRECT
-      : 'wx';
-    handle = await open(temp, flags, 0o666);
-    const file = handle;
-    if (direct) {
-      written = await writeDirect(file, header, windows, buffers, writing, onProgress, plan);
-      await file.truncate(written);
-    } else {
-      await writeAll(file, header, 0);
-      written = header.length;
-      onProgress?.(written, plan.fileBytes);
-      let unsynced = 0;
-      for (let k = 0; ; k++) {
-        const b = k % WRITE_BUFFERS;
-        await writing[b];
-        writing[b] = undefined;
-        const n = buffers.fill(windows, b); // overlaps the writes of the other buffers
-        if (n === 0) break;
-        // `FileHandle.write` hands the buffer to libuv's thread pool before returning: the
-        // write runs while the next chunks are generated, with no need to yield.
-        const write = writeAll(file, buffers.outputs[b].subarray(0, n), written);
-        write.catch(() => undefined); // handled when the buffer comes round again, or below
-        writing[b] = write;
-        written += n;
-        unsynced += n;
-        if (unsynced >= SYNC_BEHIND_BYTES && syncing === undefined) {
-          unsynced = 0;
-          const sync = file.datasync().finally(() => {
-            if (syncing === sync) syncing = undefined;
-          });
-          sync.catch(() => undefined); // awaited before the final sync, or below on error
-          syncing = sync;
-        }
-        onProgress?.(written, plan.fileBytes);
-      }
-      for (const w of writing) await w;
-    }
-    await syncing;
-    await file.sync();
-    handle = undefined;
-    await file.close();
-    await rename(temp, path);
-  } catch (error) {
+  const flags = direct
+    ? constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_DIRECT
+    : 'wx';
+  const cleanup = async () => {
     for (const w of writing) await w?.catch(() => undefined);
     await syncing?.catch(() => undefined);
-    if (handle !== undefined) await handle.close().catch(() => undefined);
-    await unlink(temp).catch(() => undefined);
+  };
+  try {
+    return await atomicFile(path, { flags, cleanup }, async (file) => {
+      let written = 0;
+      if (direct) {
+        written = await writeDirect(file, header, windows, buffers, writing, onProgress, plan);
+        await file.truncate(written);
+      } else {
+        await writeAll(file, header, 0);
+        written = header.length;
+        onProgress?.(written, plan.fileBytes);
+        let unsynced = 0;
+        for (let k = 0; ; k++) {
+          const b = k % WRITE_BUFFERS;
+          await writing[b];
+          writing[b] = undefined;
+          const n = buffers.fill(windows, b); // overlaps the writes of the other buffers
+          if (n === 0) break;
+          // `FileHandle.write` hands the buffer to libuv's thread pool before returning: the
+          // write runs while the next chunks are generated, with no need to yield.
+          const write = writeAll(file, buffers.outputs[b].subarray(0, n), written);
+          write.catch(() => undefined); // handled when the buffer comes round again, or below
+          writing[b] = write;
+          written += n;
+          unsynced += n;
+          if (unsynced >= SYNC_BEHIND_BYTES && syncing === undefined) {
+            unsynced = 0;
+            const sync = file.datasync().finally(() => {
+              if (syncing === sync) syncing = undefined;
+            });
+            sync.catch(() => undefined); // awaited before the final sync, or on error
+            syncing = sync;
+          }
+          onProgress?.(written, plan.fileBytes);
+        }
+        for (const w of writing) await w;
+      }
+      await syncing;
+      return written;
+    });
+  } catch (error) {
     if (direct && (error as NodeJS.ErrnoException | undefined)?.code === 'EINVAL') {
       throw new DirectUnsupported();
     }
     throw error;
   }
-  await syncDirectory(dirname(path));
-  return written;
 }
 
 /**
@@ -270,17 +258,4 @@ async function writeDirect(
   }
   for (const w of writing) await w;
   return written;
-}
-
-/** Makes a rename durable by syncing the directory (best effort: not possible everywhere). */
-async function syncDirectory(dir: string): Promise<void> {
-  let handle: FileHandle | undefined;
-  try {
-    handle = await open(dir, 'r');
-    await handle.sync();
-  } catch {
-    // Windows and some file systems do not let a directory be opened or synced.
-  } finally {
-    await handle?.close().catch(() => undefined);
-  }
 }
