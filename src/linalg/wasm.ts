@@ -95,6 +95,21 @@ const vLoad = (off = 0) => V_LOAD(off, 3);
 const vStore = (off = 0) => V_STORE(off, 3);
 
 /**
+ * Sets the pointers to B's group of four rows `lq` (row stride `bs` bytes): `pb0` alone when
+ * the groups are interleaved (`packed`), else `pb0` … `pb3`, one per row.
+ */
+function pointersOfB(f: Fn, packed: boolean): void {
+  if (packed) {
+    f.set('pb0', 'b', 'lq', 'bs', I32_MUL, I32_ADD);
+  } else {
+    f.set('pb0', 'b', 'lq', 'bs', I32_MUL, i32(4), I32_MUL, I32_ADD);
+    f.set('pb1', 'pb0', 'bs', I32_ADD);
+    f.set('pb2', 'pb1', 'bs', I32_ADD);
+    f.set('pb3', 'pb2', 'bs', I32_ADD);
+  }
+}
+
+/**
  * `abt`: for each pair of rows (a₀, a₁) of A and each group of four rows (b₀…b₃) of B:
  * y[r][c] += (lane₀ + lane₁) [+ aᵣ[len−1]·b_c[len−1] if len is odd], where lane₀ sums the
  * products at even t and lane₁ at odd t, each in increasing t.
@@ -144,14 +159,7 @@ function abtFunction(packed: boolean): Fn {
   f.emit('lq', 'quads', I32_GE_U, brIf(1));
   f.set('pa0', 'rowA');
   f.set('pa1', 'rowA', 'as', I32_ADD);
-  if (packed) {
-    f.set('pb0', 'b', 'lq', 'bs', I32_MUL, I32_ADD);
-  } else {
-    f.set('pb0', 'b', 'lq', 'bs', I32_MUL, i32(4), I32_MUL, I32_ADD);
-    f.set('pb1', 'pb0', 'bs', I32_ADD);
-    f.set('pb2', 'pb1', 'bs', I32_ADD);
-    f.set('pb3', 'pb2', 'bs', I32_ADD);
-  }
+  pointersOfB(f, packed);
   for (let r = 0; r < 2; r++) for (let c = 0; c < 4; c++) f.set(acc(r, c), V_ZERO);
   f.set('end', 'pa0', 'len', i32(1), I32_SHR_U, i32(16), I32_MUL, I32_ADD);
   f.emit(BLOCK, 'pa0', 'end', I32_GE_U, brIf(0), LOOP); // over t, two at a time
@@ -231,14 +239,7 @@ function subFunction(packed: boolean): Fn {
   }
   f.set('pc0', 'rowC');
   f.set('pc1', 'rowC', 'cs', I32_ADD);
-  if (packed) {
-    f.set('pb0', 'b', 'lq', 'bs', I32_MUL, I32_ADD);
-  } else {
-    f.set('pb0', 'b', 'lq', 'bs', I32_MUL, i32(4), I32_MUL, I32_ADD);
-    f.set('pb1', 'pb0', 'bs', I32_ADD);
-    f.set('pb2', 'pb1', 'bs', I32_ADD);
-    f.set('pb3', 'pb2', 'bs', I32_ADD);
-  }
+  pointersOfB(f, packed);
   // Over t: four at a time (two vectors per row, unrolled), then two, then the odd one.
   const step = (o: number) => {
     for (let c = 0; c < 4; c++) {
