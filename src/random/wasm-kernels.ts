@@ -74,6 +74,7 @@ import {
   I32,
   I32_ADD,
   I32_AND,
+  I32_CTZ,
   I32_EQ,
   I32_EQZ,
   I32_GE_U,
@@ -91,6 +92,7 @@ import {
   I32_XOR,
   I32X4_ADD,
   I32X4_BITMASK,
+  I32X4_GT_S,
   I32X4_LT_U,
   I32X4_MUL,
   I32X4_SHR_U,
@@ -114,6 +116,7 @@ import {
   i32Store,
   i32x4,
   i64,
+  ifResult,
   LOOP,
   MEMORY_COPY,
   moduleBytes,
@@ -155,8 +158,11 @@ const PRIV = CTR + 12 * CHUNK;
 const PAGES = Math.ceil((PRIV + 16 * CHUNK) / 65536);
 /** Groups of four blocks per iteration of the Philox kernel (instruction-level parallelism). */
 const G = 2;
-/** Rounds per iteration of the round loop (a divisor of 10). */
-const UNROLL = 2;
+/**
+ * Rounds per iteration of the round loop (a divisor of 10): 5 rather than 2 is 2-3 % faster on the
+ * fused uniform float32 and keeps each module under 4 KiB (10 would not).
+ */
+const UNROLL = 5;
 /**
  * What the drivers need of the memory layout: the outputs' base (OUT), the chunk (CHUNK
  * elements), the rejections (REJ), the blocks per call (a multiple of QUANTUM), the tables'
@@ -383,14 +389,7 @@ const scaled = (...m: Part[]): Part[] => [
   F64X2_ADD,
 ];
 
-/** `if` with an i32 result (not in the shared assembler). */
-const IF_I32 = [0x04, I32];
-
-/** `i32.ctz` (not in the shared assembler). */
-const I32_CTZ = [0x68];
-
-/** `i32x4.gt_s` (not in the shared assembler). */
-const I32X4_GT_S = [0xfd, 0x3b];
+const IF_I32 = ifResult(I32);
 
 /**
  * `uniform64(k0, k1, lo, hi, n, dst, low, ds, high)`: float64 elements 2b, 2b + 1 of words

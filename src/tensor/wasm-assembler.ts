@@ -222,6 +222,8 @@ const simdMem =
 export const BLOCK = [0x02, 0x40];
 export const LOOP = [0x03, 0x40];
 export const IF = [0x04, 0x40];
+/** `if` whose branches leave one value of type `t` (I32, I64, F64 or V128). */
+export const ifResult = (t: number) => [0x04, t];
 export const ELSE = [0x05];
 export const END = [0x0b];
 export const RETURN = [0x0f];
@@ -257,6 +259,7 @@ export const I32_MUL = [0x6c];
 export const I32_AND = [0x71];
 export const I32_SHL = [0x74];
 export const I32_SHR_U = [0x76];
+export const I32_CTZ = [0x68];
 export const F64_ADD = [0xa0];
 export const F64_SUB = [0xa1];
 export const F64_MUL = [0xa2];
@@ -324,6 +327,7 @@ export const i32x4Lane = (l: number) => simd(0x1b, l);
 export const f64x2Lane = (l: number) => simd(0x21, l);
 
 // SIMD: i32x4 and i64x2.
+export const I32X4_GT_S = simd(0x3b);
 export const I32X4_LT_U = simd(0x3a);
 export const V_AND = simd(0x4e);
 export const V_XOR = simd(0x51);

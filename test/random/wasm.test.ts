@@ -11,7 +11,12 @@ import {
 } from '../../src/random/index.js';
 import { truncatedMethod } from '../../src/random/truncated-normal.js';
 import { setWasmRandom, wasmMath, wasmRandomAvailable, wedgeLines } from '../../src/random/wasm.js';
-import { fastModuleBytes, LAYOUT, slowModuleBytes } from '../../src/random/wasm-kernels.js';
+import {
+  fastModuleBytes,
+  LAYOUT,
+  proposalModuleBytes,
+  slowModuleBytes,
+} from '../../src/random/wasm-kernels.js';
 import { ZIG_X } from '../../src/random/ziggurat-tables.js';
 import { FILLS, type Fill, type FloatArray, type Out } from './wasm-fills.js';
 
@@ -54,7 +59,8 @@ describe('WebAssembly kernels', () => {
   it('assemble to small modules (< 4 KiB) that validate, and run on this engine (Node ≥ 20)', () => {
     const api = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } })
       .WebAssembly;
-    for (const bytes of [fastModuleBytes(), slowModuleBytes()]) {
+    const all = [fastModuleBytes, slowModuleBytes, proposalModuleBytes];
+    for (const bytes of all.flatMap((m) => [m(), m(1024)])) {
       expect(bytes.length).toBeLessThan(4096);
       expect(api.validate(bytes)).toBe(true);
     }
