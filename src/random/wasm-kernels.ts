@@ -24,7 +24,8 @@
  * Memory (imported as `env.memory`, byte offsets, see {@link LAYOUT}):
  * - ZT32 (0): 256 × (ZIG_W32[t], ZIG_TH[t]); ZT64 (4096): 256 × (ZIG_W64[t], ZIG_TH[t]);
  *   ZF (8192): ZIG_F[0 … 128]; QT (10240): the wedge's lines (a, b, a′, b′) per layer (32 bytes).
- * - SCR: the Philox words of up to {@link GB} blocks; XS: 32 bytes of spill.
+ * - SCR: the Philox words of up to {@link GB} blocks; MASK: the ziggurat's rejected lanes of a
+ *   batch (a byte per 16 bytes of words).
  * - OUT: a chunk of up to {@link CHUNK} outputs (float32, float64 or words), starting between
  *   OUT and OUT + 4 KiB (see {@link OUT}).
  * - REJ: up to CHUNK entries (k: i32, t: i32, x: f64), the draws the fast path rejected
@@ -74,7 +75,6 @@ import {
   I32,
   I32_ADD,
   I32_AND,
-  I32_CTZ,
   I32_EQ,
   I32_EQZ,
   I32_GE_U,
@@ -101,11 +101,14 @@ import {
   I64,
   I64_ADD,
   I64_AND,
+  I64_CTZ,
+  I64_EQZ,
   I64_EXTEND_I32_U,
   I64_OR,
   I64_REINTERPRET_F64,
   I64_SHL,
   I64_SHR_U,
+  I64_SUB,
   I64X2_BITMASK,
   I64X2_EXTMUL_HIGH_U,
   I64X2_EXTMUL_LOW_U,
@@ -114,8 +117,10 @@ import {
   i32Load,
   i32Load8U,
   i32Store,
+  i32Store8,
   i32x4,
   i64,
+  i64Load,
   ifResult,
   LOOP,
   MEMORY_COPY,
@@ -143,7 +148,8 @@ const QT = 10240;
 const SCR = 14336;
 /** Blocks of Philox words generated per batch (1 KiB, stays in L1 while converted). */
 const GB = 64;
-const XS = SCR + 16 * GB;
+/** The fast path's rejected lanes: a byte per vector of words of a batch (GB bytes). */
+const MASK = SCR + 16 * GB;
 /**
  * The outputs of a chunk start between OUT and OUT + 4 KiB, at the offset modulo 4 KiB of their
  * destination plus 2 KiB, assuming a page-aligned destination buffer (large typed arrays are):
@@ -347,6 +353,7 @@ function sampler(
   extra: readonly string[],
   setup: (f: Fn) => void,
   convert: (f: Fn) => void,
+  after?: (f: Fn) => void,
 ): Fn {
   const params = ['k0', 'k1', 'lo', 'hi', 'n', 'dst', ...extra];
   const types = [I32, I32, I32, I32, I32, I32, ...extra.map((e) => (e === 'bounded' ? I32 : F64))];
@@ -366,7 +373,9 @@ function sampler(
   convert(f);
   f.set('p', 'p', i32(16), I32_ADD);
   f.set('o', 'o', i32(16), I32_ADD);
-  f.emit('p', 'end', I32_LT_U, brIf(0), END, br(0), END, END);
+  f.emit('p', 'end', I32_LT_U, brIf(0), END);
+  after?.(f);
+  f.emit(br(0), END, END);
   f.emit('cnt');
   return f;
 }
@@ -422,7 +431,8 @@ function uniform64Function(): Fn {
  * ziggurat fast path of the normal and truncated-normal samplers. Per element: byte t and
  * x = m·W[t] (m = w ≫ 8, or (w₀ ≫ 8)·2²⁹ + (w₁ ≫ 3) for float64), output mean + std·x;
  * accepted if |x| < TH[t] (and a ≤ x ≤ b if `bounded`: bounds inside which no output needs
- * clamping), else appended to REJ.
+ * clamping), else appended to REJ: after each batch, in order, from a byte mask per vector
+ * (no branch per vector: 15-20 % faster on the truncated normal than recording lanes as they come).
  */
 function zigFunction(wide: boolean): Fn {
   const lanes = wide ? 2 : 4;
@@ -433,7 +443,9 @@ function zigFunction(wide: boolean): Fn {
     (f) => {
       splats(f, 'mean', 'std', 'a', 'b');
       f.local(V128, 'w', 'm', 'e0', 'e1', 'e2', 'e3', 'x0', 'x1', 'v0', 'v1', 'ok0', 'ok1', 's29');
-      f.local(I32, 'bits', 'q', 'j');
+      f.local(I32, 'bits', 'q', 'j', 'w0', 't0', 'q2');
+      f.local(I64, 'mm');
+      f.local(F64, 'x');
       f.set('s29', f64(2 ** 29), F64X2_SPLAT);
     },
     (f) => {
@@ -473,20 +485,61 @@ function zigFunction(wide: boolean): Fn {
         f.emit(shuffle32(0, 1, 4, 5), V_STORE());
         f.set('bits', 'ok0', 'ok1', shuffle32(0, 2, 4, 6), I32X4_BITMASK);
       }
-      // Rejections: (k, t, x) of each element j whose bit is clear, in order, visiting only
-      // those (j = the lowest set bit of the rejected lanes; usually one per vector).
-      f.set('bits', 'bits', i32((1 << lanes) - 1), I32_XOR);
-      f.emit('bits', IF);
-      f.emit(i32(XS), 'x0', V_STORE(), i32(XS), 'x1', V_STORE(16));
-      f.emit(LOOP);
-      f.set('j', 'bits', I32_CTZ);
-      f.set('q', 'cnt', i32(4), I32_SHL, i32(REJ), I32_ADD);
-      f.emit('q', 'o', 'dst', I32_SUB, i32(wide ? 3 : 2), I32_SHR_U, 'j', I32_ADD, i32Store());
-      f.emit('q', 'p', 'j', i32(16 / lanes), I32_MUL, I32_ADD, i32Load8U(), i32Store(4));
-      f.emit('q', 'j', i32(3), I32_SHL, f64Load(XS), f64Store(8));
+      // The rejected lanes (bits clear) of vector (p − SCR)/16 of the batch, in a byte of MASK.
+      f.emit('p', i32(4), I32_SHR_U, 'bits', i32((1 << lanes) - 1), I32_XOR);
+      f.emit(i32Store8(MASK - SCR / 16));
+    },
+    (f) => {
+      // Rejections: (k, t, x) of the batch's rejected elements, in order, from MASK (8 vectors
+      // per i64, skipped while 0; ctz finds the next): no branch per vector, few mispredicted.
+      // x is recomputed from the words in SCR, as the vector code computes it.
+      f.set('q', i32(0));
+      f.set('mm', i32(MASK), i64Load());
+      f.emit(BLOCK, LOOP, 'mm', I64_EQZ, IF);
+      f.set('q', 'q', i32(8), I32_ADD);
+      f.emit('q', 'nb', I32_GE_U, brIf(2));
+      f.set('mm', 'q', i64Load(MASK));
+      f.emit(br(1), END);
+      f.set('j', 'mm', I64_CTZ, I32_WRAP_I64);
+      f.set('mm', 'mm', 'mm', i64(1n), I64_SUB, I64_AND);
+      // j = the batch's element (q + ⌊j/8⌋)·lanes + j mod 8; w its first word, in SCR
+      f.emit('q', 'j', i32(3), I32_SHR_U, I32_ADD, i32(lanes), I32_MUL);
+      f.set('j', 'j', i32(7), I32_AND, I32_ADD);
+      f.set('w0', 'j', i32(16 / lanes), I32_MUL, i32(SCR), I32_ADD);
+      f.set('t0', 'w0', i32Load8U(), i32(4), I32_SHL);
+      f.set('x', 'w0', i32Load(), i32(8), I32_SHR_U, F64_CONVERT_I32_U);
+      if (wide) {
+        f.set(
+          'x',
+          'x',
+          f64(2 ** 29),
+          F64_MUL,
+          'w0',
+          i32Load(4),
+          i32(3),
+          I32_SHR_U,
+          F64_CONVERT_I32_U,
+          F64_ADD,
+        );
+      }
+      f.set('x', 'x', 't0', f64Load(wide ? ZT64 : ZT32), F64_MUL);
+      f.set('q2', 'cnt', i32(4), I32_SHL, i32(REJ), I32_ADD);
+      f.emit(
+        'q2',
+        'o',
+        'nb',
+        i32(4),
+        I32_SHL,
+        I32_SUB,
+        'dst',
+        I32_SUB,
+        i32(wide ? 3 : 2),
+        I32_SHR_U,
+      );
+      f.emit('j', I32_ADD, i32Store());
+      f.emit('q2', 't0', i32(4), I32_SHR_U, i32Store(4), 'q2', 'x', f64Store(8));
       f.set('cnt', 'cnt', i32(1), I32_ADD);
-      f.tee('bits', 'bits', 'bits', i32(1), I32_SUB, I32_AND);
-      f.emit(brIf(0), END, END);
+      f.emit(br(0), END, END);
     },
   );
 }

@@ -180,6 +180,40 @@ describe('WebAssembly kernels', () => {
     }
   }
 
+  it("the ziggurat fast path's rejections (recorded per batch of 64 blocks from a byte mask per vector) are those of JavaScript: none, few, most and all of a batch's lanes, starts and ends inside batches", () => {
+    const cases: Fill[] = [
+      (k, o, s) => fillNormal(k, o as FloatArray, 0, 1, s),
+      (k, o, s) => fillTruncatedNormal(k, o as FloatArray, 0, 1, 0, 2, s), // ~52 % rejected
+      (k, o, s) => fillTruncatedNormal(k, o as FloatArray, 0, 1, -0.9, 3, s),
+      // every lane rejected (the bounds collapse to one float32)
+      (k, o, s) =>
+        philoxSourceFromKey(k).truncatedNormal(
+          o as FloatArray,
+          1.000000015,
+          2.5e-9,
+          1.00000001,
+          1.00000002,
+          s,
+        ),
+    ];
+    for (const fill of cases) {
+      for (const [, make] of TYPES) {
+        for (const [start, n] of [
+          [0, 256],
+          [1, 1000],
+          [255, 2],
+          [127, 130],
+          [3, 513],
+          [CHUNK - 129, 771],
+          [2 ** 33 - 300, 4000],
+        ]) {
+          const [wasm, js] = both(fill, { k0: 0x9e3779b9, k1: n }, () => make(n), start);
+          expect(wasm).toEqual(js);
+        }
+      }
+    }
+  });
+
   it('chunked fills through the kernels equal one-shot fills (any cuts)', () => {
     setWasmRandom(true, 0);
     for (const [, fill] of FILLS.slice(1, 7)) {
