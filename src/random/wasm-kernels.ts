@@ -5,7 +5,7 @@
  * share one memory:
  * - the fast paths: Philox4x32-10 on 4 blocks per vector (8 per iteration), and the uniform and
  *   ziggurat samplers reading its words, writing a chunk of outputs (uniform float32 fused with
- *   Philox, in the third module);
+ *   Philox, in the third module; uniform float64 and the words in the second, for room);
  * - the slow path of the ziggurat: the draws the fast path rejected continue on their private
  *   streams (Philox blocks computed 8 at a time), through the wedge test and the tail (with
  *   ports of the deterministic `exp` and `log`) and the truncation's redraws. A draw that needs
@@ -558,18 +558,11 @@ function copyFunction(): Fn {
 
 /**
  * The fast-path module's bytes: imports `env.memory` (shared, of at most `sharedMaxPages` pages,
- * if given: for workers); exports bits, uniform32/64, zig32/64, words and copy.
+ * if given: for workers); exports bits, zig32/64 and copy.
  */
 export function fastModuleBytes(sharedMaxPages?: number): Uint8Array {
   return moduleBytes(
-    [
-      bitsFunction(),
-      uniform64Function(),
-      zigFunction(false),
-      zigFunction(true),
-      wordsFunction(),
-      copyFunction(),
-    ],
+    [bitsFunction(), zigFunction(false), zigFunction(true), copyFunction()],
     PAGES,
     [],
     sharedMaxPages,
@@ -1016,11 +1009,13 @@ function proposalFunction(log: number): Fn {
 
 /**
  * The slow-path module's bytes: imports `env.memory` (shared as for {@link fastModuleBytes}) and
- * `env.bits`; exports exp, log, finish32/64.
+ * `env.bits`; exports exp, log, finish32/64, and (to leave the fast module room) uniform64 and
+ * words, which call bits as the fast module's own kernels do.
  */
 export function slowModuleBytes(sharedMaxPages?: number): Uint8Array {
   const bits = { name: 'bits', params: new Array<number>(9).fill(I32) };
   const fns = [expFunction(), logFunction(), finishFunction(false), finishFunction(true)];
+  fns.push(uniform64Function(), wordsFunction());
   return moduleBytes(fns, PAGES, [bits], sharedMaxPages);
 }
 
