@@ -140,9 +140,9 @@ class Pool implements ParallelRunner {
     return this.slots.length + 1;
   }
 
-  /** Whether every worker has started. */
+  /** Whether every worker has started (or failed to: ready word −1, it never gets a task). */
   get ready(): boolean {
-    return this.slots.every((s) => Atomics.load(s.ctrl, 3) === 1);
+    return this.slots.every((s) => Atomics.load(s.ctrl, 3) !== 0);
   }
 
   run(job: Job, out: Out, start: number, finish: Finish | null): boolean {
@@ -313,7 +313,17 @@ export function startWorkerPool(options: WorkerPoolOptions = {}): number {
       const ctrl = new Int32Array(new SharedArrayBuffer(32));
       const { port1, port2 } = new MessageChannel();
       const workerData = { ...kernels, memory, ctrl, port: port2 };
-      const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, transferList: [port2] });
+      // execArgv: [] — the source is CommonJS whatever flags started this process (a worker
+      // inherits them: under `node --input-type=module` it would fail on `require`).
+      const worker = new Worker(WORKER_SOURCE, {
+        eval: true,
+        workerData,
+        transferList: [port2],
+        execArgv: [],
+      });
+      // A worker that fails is never given a task (fills run on the others and this thread);
+      // its error must not end the process.
+      worker.on('error', () => Atomics.store(ctrl, 3, -1));
       worker.unref();
       slots.push({ worker, ctrl, port: port1, memory: memory as unknown as Slot['memory'] });
     }

@@ -113,3 +113,25 @@ describe('worker pool', () => {
     expect(() => startWorkerPool({ minElements: 1.5 })).toThrow(RangeError);
   });
 });
+
+describe('pool in a process started with --input-type=module', () => {
+  it('its workers still run (they do not inherit the flag) and take tasks', async () => {
+    // On the built package, as a user's ESM one-liner would run it (weightinit/node starts
+    // the samplers' pool and the QR's).
+    const { spawnSync } = await import('node:child_process');
+    const script = `
+      import { startWorkerPool, workerPoolReady, workerPoolStats, stopWorkerPool } from './dist/node.js';
+      import { fillNormal } from './dist/random/index.js';
+      startWorkerPool({ threads: 2, minElements: 1000 });
+      const threads = await workerPoolReady();
+      fillNormal({ k0: 1, k1: 2 }, new Float32Array(1 << 16), 0, 1, 0);
+      console.log(JSON.stringify({ threads, tasks: workerPoolStats().tasks > 0 }));
+      await stopWorkerPool();`;
+    const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: new URL('../../', import.meta.url),
+      encoding: 'utf8',
+    });
+    expect(r.stderr).toBe('');
+    expect(JSON.parse(r.stdout)).toEqual({ threads: 2, tasks: true });
+  });
+});
