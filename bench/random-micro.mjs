@@ -7,7 +7,8 @@
  *
  * Run (Node 20 cannot strip TypeScript types, so this benchmarks the compiled package):
  *   npx tsc -p tsconfig.build.json && node bench/random-micro.mjs [--quick] [--no-pool]
- * (WEIGHTINIT_DIST=/path/to/dist benchmarks another build.)
+ * (WEIGHTINIT_DIST=/path/to/dist benchmarks another build; WEIGHTINIT_AB=/path/to/dist compares
+ * that build with this one in one process, interleaved: the way to measure a few percent here.)
  *
  * Shapes: a 256×128×3×3 conv kernel (295 k), 1024² (1 M) and 4096² (16 M). For each case and
  * path: a warm-up (≥ 200 ms), then N repetitions; a cell is the median and, in parentheses, the best (the
@@ -78,6 +79,50 @@ const load = () =>
   loadavg()
     .map((x) => x.toFixed(2))
     .join(' ');
+
+// WEIGHTINIT_AB: another build, compared in this process with this one, interleaved repetition
+// by repetition (wasm, one thread, 1 M elements): on a shared machine, separate runs differ by
+// tens of percent, interleaved ones by a few.
+if (process.env.WEIGHTINIT_AB) {
+  const builds = [];
+  for (const d of [dist, process.env.WEIGHTINIT_AB]) {
+    const r = await import(`${d}/random/index.js`);
+    (await import(`${d}/random/wasm.js`)).setWasmRandom(true, 0);
+    builds.push({ ...r, key: r.deriveKey(42, 'bench') });
+  }
+  const n = 1 << 20;
+  const [f32, f64] = [new Float32Array(n), new Float64Array(n)];
+  const cases = [
+    ['uniform float32', (b) => b.fillUniform(b.key, f32, -0.1, 0.1)],
+    ['uniform float64', (b) => b.fillUniform(b.key, f64, -0.1, 0.1)],
+    ['normal float32', (b) => b.fillNormal(b.key, f32, 0, 0.02)],
+    ['normal float64', (b) => b.fillNormal(b.key, f64, 0, 0.02)],
+    ['truncated normal float32 [-2, 2]', (b) => b.fillTruncatedNormal(b.key, f32, 0, 0.02, -2, 2)],
+    ['truncated normal float64 [-2, 2]', (b) => b.fillTruncatedNormal(b.key, f64, 0, 0.02, -2, 2)],
+  ];
+  console.log(`A = ${dist}\nB = ${process.env.WEIGHTINIT_AB}\nload average ${load()}`);
+  console.log(
+    `M elements/s, median (best) of 21 interleaved repetitions ${'A'.padStart(8)} ${'B'.padStart(13)}`,
+  );
+  for (const [name, run] of cases) {
+    const rates = builds.map(() => []);
+    for (const b of builds) time(n, () => run(b), 1);
+    for (let r = 0; r < 21; r++) {
+      builds.forEach((b, i) => {
+        const t = performance.now();
+        run(b);
+        rates[i].push(n / (performance.now() - t) / 1e3);
+      });
+    }
+    const cell = (x) => {
+      x.sort((p, q) => q - p);
+      return fmt([x[10], x[0]]);
+    };
+    console.log(`${name.padEnd(36)} ${rates.map((x) => cell(x).padStart(13)).join(' ')}`);
+  }
+  console.log(`load average after: ${load()}`);
+  process.exit(0);
+}
 
 const args = new Set(process.argv.slice(2));
 const quick = args.has('--quick');
