@@ -88,7 +88,8 @@ export function buildCases(groups: readonly Group[], shapes: Shapes): CaseSpec[]
       for (const shape of shapes.orthogonal) add(group, 'orthogonal', shape, 'ms');
     } else if (group === 'workers') {
       for (const shape of shapes.workers)
-        for (const s of [...UNIFORM_FAMILY, ...NORMAL_FAMILY]) add(group, s, shape, 'M/s');
+        for (const s of [...UNIFORM_FAMILY, ...NORMAL_FAMILY, 'truncated-normal'])
+          add(group, s, shape, 'M/s');
     } else {
       out.push({
         id: 'start-up: sample he-normal --shape 256,256',
@@ -125,6 +126,9 @@ export function torchQuotedFigure(c: CaseSpec): number | undefined {
   const f = TORCH_QUOTED.figures;
   if (c.group === 'orthogonal') return f[`orthogonal ${shapeText(c.shape)}`];
   if (c.group === 'uniform' || c.group === 'normal' || c.group === 'truncated') return f[c.group];
-  if (c.group === 'workers') return UNIFORM_FAMILY.includes(c.strategy) ? f.uniform : f.normal;
+  if (c.group === 'workers') {
+    if (c.strategy === 'truncated-normal') return f.truncated;
+    return UNIFORM_FAMILY.includes(c.strategy) ? f.uniform : f.normal;
+  }
   return undefined;
 }

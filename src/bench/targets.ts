@@ -137,6 +137,12 @@ export function evaluateTargets(
         out.push(
           check(c.id, 'bit-identical to one thread', '>=', 1, c.bitIdentical ? 1 : 0, 'yes=1'),
         );
+      // The truncated normal's target (≥ 5× trunc_normal_) names no thread count: it is
+      // checked on one thread (group truncated) and with the workers (here).
+      if (c.strategy === 'truncated-normal')
+        out.push(
+          check(c.id, 'with workers vs PyTorch', '>=', T.truncatedVsTorch, torch, '×', basis),
+        );
       if (NORMAL_FAMILY.includes(c.strategy))
         out.push(
           check(c.id, 'with workers vs PyTorch', '>=', T.normalWorkersVsTorch, torch, '×', basis),

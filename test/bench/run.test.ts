@@ -28,7 +28,7 @@ describe('runBench (tiny)', () => {
       ...Array(2).fill('truncated'),
       'orthogonal',
       'orthogonal',
-      ...Array(8).fill('workers'),
+      ...Array(9).fill('workers'),
       'startup',
     ]);
     for (const c of doc.cases) {

@@ -19,7 +19,10 @@ describe('cases', () => {
       'orthogonal 1024x1024',
       'orthogonal 2048x2048',
     ]);
-    expect(count('workers')).toBe(8);
+    // Both families and the truncated normal (whose ≥ 5× target names no thread count).
+    expect(count('workers')).toBe(9);
+    const truncated = cases.find((c) => c.id === 'truncated-normal 4096x4096 workers');
+    expect(torchQuotedFigure(truncated!)).toBe(42);
     expect(count('startup')).toBe(1);
     const conv = cases.find((c) => c.id === 'he-normal 256x128x3x3');
     expect(conv?.elements).toBe(256 * 128 * 9);
