@@ -8,7 +8,7 @@ import { normalUnchecked } from './normal.js';
 import { permutation } from './permutation.js';
 import type { RandomSource } from './source.js';
 import { checkBounds, checkFloatArray, checkStart } from './stream.js';
-import { checkInterval, truncatedUnchecked } from './truncated-normal.js';
+import { checkTruncatedNormalArgs, truncatedUnchecked } from './truncated-normal.js';
 import { uniformUnchecked } from './uniform.js';
 
 /**
@@ -64,10 +64,7 @@ export class PhiloxSource implements RandomSource {
     start = 0,
   ): void {
     const fn = 'PhiloxSource.truncatedNormal';
-    checkFloatArray(fn, out);
-    checkFinite(fn, 'mean', mean);
-    checkPositive(fn, 'std', std, true);
-    checkInterval(fn, low, high, 'low', 'high');
+    checkTruncatedNormalArgs(fn, out, mean, std, low, high);
     checkStart(fn, start, out.length);
     const a = (low - mean) / std;
     const b = (high - mean) / std;

@@ -173,6 +173,24 @@ export function fillTruncatedNormal(
   truncatedUnchecked(key, out, mean, std, a, b, mean + std * a, mean + std * b, start);
 }
 
+/**
+ * Checks the arguments of a source's `truncatedNormal(out, mean, std, low, high)`: a float
+ * array, a finite mean, a std ≥ 0 and an interval (see {@link checkInterval}). @internal
+ */
+export function checkTruncatedNormalArgs(
+  fn: string,
+  out: unknown,
+  mean: unknown,
+  std: unknown,
+  low: unknown,
+  high: unknown,
+): void {
+  checkFloatArray(fn, out);
+  checkFinite(fn, 'mean', mean);
+  checkPositive(fn, 'std', std, true);
+  checkInterval(fn, low, high, 'low', 'high');
+}
+
 /** Checks a (possibly infinite) interval: both numbers, not NaN, lower < upper. @internal */
 export function checkInterval(
   fn: string,

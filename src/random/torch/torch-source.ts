@@ -9,7 +9,7 @@ import { log, log1p } from '../detmath.js';
 import { type Seed, seedWords } from '../key.js';
 import type { RandomSource } from '../source.js';
 import { checkBounds, checkFloatArray } from '../stream.js';
-import { checkInterval } from '../truncated-normal.js';
+import { checkTruncatedNormalArgs } from '../truncated-normal.js';
 import { boxMuller16 } from './cephes.js';
 import { cos, erf, sin } from './fdlibm.js';
 import { fma, fmaf } from './fma.js';
@@ -163,10 +163,7 @@ export class TorchSource implements RandomSource {
     start = 0,
   ): void {
     const fn = 'TorchSource.truncatedNormal';
-    checkFloatArray(fn, out);
-    checkFinite(fn, 'mean', mean);
-    checkPositive(fn, 'std', std, true);
-    checkInterval(fn, low, high, 'low', 'high');
+    checkTruncatedNormalArgs(fn, out, mean, std, low, high);
     checkWhole(fn, start);
     const n = out.length;
     const f32 = out instanceof Float32Array;
