@@ -692,6 +692,29 @@ function logFunction(): Fn {
 }
 
 /**
+ * ((a ≫ 5)·2²⁶ + (b ≫ 6) [+ 1])·2⁻⁵³ of the words a, b at local `wp` + off: the 53-bit
+ * uniform of `privateU53` (`open`: `privateU53Open`) in `stream.ts`.
+ */
+const u53 = (off: number, open: boolean): Part[] => [
+  'wp',
+  i32Load(off),
+  i32(5),
+  I32_SHR_U,
+  F64_CONVERT_I32_U,
+  f64(2 ** 26),
+  F64_MUL,
+  'wp',
+  i32Load(off + 4),
+  i32(6),
+  I32_SHR_U,
+  F64_CONVERT_I32_U,
+  F64_ADD,
+  ...(open ? [f64(1), F64_ADD] : []),
+  f64(2 ** -53),
+  F64_MUL,
+];
+
+/**
  * `finish32` / `finish64(k0, k1, n, elo, ehi, dst, mean, std, a, b, tLo, tHi, lo32, hi32)` →
  * the number of entries left: completes the n rejected draws of REJ (the chunk's output k is
  * element e = ehi·2³² + elo + k) as the JavaScript does (`zigFinish`, then redraws while
@@ -738,25 +761,6 @@ function finishFunction(wide: boolean): Fn {
   f.set('wp', 'j', i32(4), 'sh', I32_ADD, I32_SHL, i32(PRIV), I32_ADD);
   f.set('c', 'wp', i32(16), 'sh', I32_SHL, I32_ADD); // end of the entry's words
   const inBounds = ['x', 'a', F64_GE, 'x', 'b', F64_LE, I32_AND];
-  /** ((a ≫ 5)·2²⁶ + (b ≫ 6) [+ 1])·2⁻⁵³ of the words a, b at wp + off. */
-  const u53 = (off: number, open: boolean): Part[] => [
-    'wp',
-    i32Load(off),
-    i32(5),
-    I32_SHR_U,
-    F64_CONVERT_I32_U,
-    f64(2 ** 26),
-    F64_MUL,
-    'wp',
-    i32Load(off + 4),
-    i32(6),
-    I32_SHR_U,
-    F64_CONVERT_I32_U,
-    F64_ADD,
-    ...(open ? [f64(1), F64_ADD] : []),
-    f64(2 ** -53),
-    F64_MUL,
-  ];
   const tableAt = (off: number) => ['t', i32(4), I32_SHL, f64Load(table + off)];
   /** A new attempt from the next words (d: extra depth of the branch targets). */
   const draw = (d: number) => {
@@ -889,25 +893,6 @@ function proposalFunction(log: number): Fn {
   f.local(I32, 'j', 'left', 'q', 'k', 'st', 'wp', 'c', 'r');
   f.local(I64, 'e0', 'e');
   f.local(F64, 'x', 'y', 'e1', 'u');
-  /** ((a ≫ 5)·2²⁶ + (b ≫ 6) [+ 1])·2⁻⁵³ of the words a, b at wp + off. */
-  const u53 = (off: number, open: boolean): Part[] => [
-    'wp',
-    i32Load(off),
-    i32(5),
-    I32_SHR_U,
-    F64_CONVERT_I32_U,
-    f64(2 ** 26),
-    F64_MUL,
-    'wp',
-    i32Load(off + 4),
-    i32(6),
-    I32_SHR_U,
-    F64_CONVERT_I32_U,
-    F64_ADD,
-    ...(open ? [f64(1), F64_ADD] : []),
-    f64(2 ** -53),
-    F64_MUL,
-  ];
   f.set('e0', 'ehi', I64_EXTEND_I32_U, i64(32n), I64_SHL, 'elo', I64_EXTEND_I32_U, I64_OR);
   // Every output k < n is a draw to do, at stage 0.
   f.emit(BLOCK, LOOP, 'j', 'n', I32_GE_U, brIf(1));
