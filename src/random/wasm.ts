@@ -7,7 +7,7 @@
  * @internal
  */
 
-import { compileModule } from '../tensor/wasm-assembler.js';
+import { compileModule, decodeBase64 } from '../tensor/wasm-assembler.js';
 import { exp } from './detmath.js';
 import {
   fastModuleBytes,
@@ -16,6 +16,7 @@ import {
   proposalModuleBytes,
   slowModuleBytes,
 } from './wasm-kernels.js';
+import { WASM_MODULES } from './wasm-modules.generated.js';
 import { ZIG_TH, ZIG_W32, ZIG_W64 } from './ziggurat-fast.js';
 import { ZIG_F, ZIG_X } from './ziggurat-tables.js';
 
@@ -174,9 +175,10 @@ export function wedgeLines(): Float64Array {
 }
 
 function instantiate(): Kernels | null {
-  const fast = compileModule(fastModuleBytes);
-  const slow = compileModule(slowModuleBytes);
-  const prop = compileModule(proposalModuleBytes);
+  // The embedded bytes of what wasm-kernels.ts assembles (faster to start: see the generator).
+  const fast = compileModule(() => decodeBase64(WASM_MODULES.fast));
+  const slow = compileModule(() => decodeBase64(WASM_MODULES.slow));
+  const prop = compileModule(() => decodeBase64(WASM_MODULES.proposal));
   if (fast === null || slow === null || prop === null) return null;
   try {
     const tables = new Float64Array(LAYOUT.TABLES >> 3);

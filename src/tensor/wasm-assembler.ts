@@ -1,8 +1,10 @@
 /**
  * A minimal WebAssembly assembler: LEB128, sections, functions with named locals, and the few
  * scalar and SIMD instructions the library's kernels use (`linalg/wasm.ts`, `random/wasm.ts`).
- * Kernels are assembled at load time from readable instructions: no build step, no binary blob,
- * no dependency, and modules small enough (< 4 KiB) for a browser to compile synchronously.
+ * Kernels are assembled from readable instructions: no binary blob written by hand, no
+ * dependency, and modules small enough (< 4 KiB) for a browser to compile synchronously. The
+ * samplers' modules are assembled ahead of time into `random/wasm-modules.generated.ts` (start-up
+ * is faster; a test checks the bytes against this assembler); the others at load time.
  *
  * Only IEEE-754 basic operations and exact integer operations are offered (no relaxed SIMD, no
  * fused multiply–add), so a kernel gives the same bits on every engine.
@@ -42,6 +44,32 @@ export function compileModule(bytes: () => Uint8Array): object | null {
   } catch {
     return null;
   }
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+
+/**
+ * The bytes of a base64 string (standard alphabet, `=` padding): how generated files embed
+ * module bytes. Plain code rather than `atob`, which is not in the ES libraries.
+ */
+export function decodeBase64(text: string): Uint8Array {
+  const body = text.replace(/=+$/, '');
+  const out = new Uint8Array((body.length * 3) >> 2);
+  let acc = 0;
+  let bits = 0;
+  let n = 0;
+  for (let i = 0; i < body.length; i++) {
+    const v = BASE64.indexOf(body[i]);
+    if (v < 0)
+      throw new Error(`decodeBase64: \`text\` must be base64, got ${JSON.stringify(body[i])}`);
+    acc = ((acc << 6) | v) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[n++] = (acc >> bits) & 0xff;
+    }
+  }
+  return out;
 }
 
 /** Value types. */
