@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// The `weightinit` command. Built by `npm run build` (run by `npm ci` through `prepare`).
-import { main } from '../dist/cli/main.js';
+// The `weightinit` command: the bundle of src/cli/main.ts that `npm run build` makes (see
+// rolldown.config.mjs; `npm ci` builds it through `prepare`).
+import { main } from '../dist/bin/main.js';
 
 // A reader that stops early (`weightinit … | head`) is not an error: stop quietly, as Unix
 // tools do, instead of an unhandled EPIPE.

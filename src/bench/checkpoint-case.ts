@@ -9,8 +9,9 @@ import type { CheckpointResult } from './types.js';
 /** The default model: ~1 B parameters, bf16 (~2 GB written). */
 export const DEFAULT_CHECKPOINT_SPEC = 'examples/transformer-1b.json';
 
-/** The module providing `benchCheckpoint` (compiled beside this one). */
-export const CHECKPOINT_MODULE = new URL('./checkpoint.js', import.meta.url);
+/** The module providing `benchCheckpoint` (compiled beside this one; the path also holds from
+ * the command's bundle in `dist/bin/`). */
+export const CHECKPOINT_MODULE = new URL('../bench/checkpoint.js', import.meta.url);
 
 /** Options passed to `benchCheckpoint`. */
 export interface CheckpointOptions {

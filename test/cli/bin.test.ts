@@ -1,6 +1,6 @@
 /** The installed command, end to end: `node bin/weightinit.js` on the built package. */
 import { spawn, spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { VERSION } from '../../src/version.js';
 
@@ -42,11 +42,14 @@ describe('bin/weightinit.js', () => {
     expect(cli('--version').stdout.trim()).toBe(VERSION);
   });
 
-  it('loads only the command it runs: `sample` does not load TensorFlow.js (start-up time)', () => {
+  it.each([
+    ['the command’s bundle', './dist/bin/main.js'],
+    ['tsc’s modules', './dist/cli/main.js'],
+  ])('loads only the command it runs: `sample` does not load TensorFlow.js (%s)', (_, entry) => {
     // TensorFlow.js is CommonJS, so whatever loads it lands in require.cache.
     const script = `
       import { createRequire } from 'node:module';
-      const { main } = await import('./dist/cli/main.js');
+      const { main } = await import('${entry}');
       const quiet = { line() {}, error() {} };
       const code = await main(['sample', 'he-normal', '--shape', '4,4'], quiet);
       const cache = Object.keys(createRequire(import.meta.url).cache);
@@ -57,5 +60,18 @@ describe('bin/weightinit.js', () => {
     });
     expect(r.stderr).toBe('');
     expect(JSON.parse(r.stdout)).toEqual({ code: 0, tfjs: 0 });
+  });
+});
+
+describe('the command’s bundle (dist/bin, rolldown.config.mjs)', () => {
+  it('bundles commander but no other package (TensorFlow.js and the report’s stay outside)', () => {
+    const dir = new URL('dist/bin/', root);
+    const code = readdirSync(dir)
+      .map((f) => readFileSync(new URL(f, dir), 'utf8'))
+      .join('\n');
+    expect(code).toContain('CommanderError = class');
+    expect(code).toMatch(/from ["']@tensorflow\/tfjs-core["']/);
+    // A bundled copy of TF.js would define its engine class here.
+    expect(code).not.toMatch(/class Engine\b/);
   });
 });
