@@ -13,12 +13,7 @@
 import { safetensorsHeader } from '../io/safetensors.js';
 import type { RandomSource } from '../random/source.js';
 import { torchSource } from '../random/torch/torch-source.js';
-import {
-  BYTES_PER_ELEMENT,
-  bfloat16Workspace,
-  encode,
-  type StorageDType,
-} from '../tensor/dtype.js';
+import { BYTES_PER_ELEMENT, encode, halfWorkspace, type StorageDType } from '../tensor/dtype.js';
 import { checkInteger, oneOf, rangeError } from '../tensor/errors.js';
 import { MAX_ELEMENTS } from '../tensor/shape.js';
 import { allocate, type Tensor } from '../tensor/tensor.js';
@@ -151,9 +146,9 @@ const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
  * elements, each with its own byte buffer (so that one can be written while the next is
  * generated), with no copy that the dtype does not need:
  * - float32 and float64 storage: the values are generated straight into the byte buffers;
- * - bfloat16: generated into one float32 buffer and encoded by the SIMD kernel of
- *   `bfloat16Workspace` (all in one WebAssembly memory: no copy in or out);
- * - float16: generated into one float32 buffer, encoded by `encode`.
+ * - bfloat16 and float16: generated into one float32 buffer and encoded by the SIMD kernel of
+ *   `halfWorkspace` (all in one WebAssembly memory: no copy in or out);
+ * - anything else (float16 or bfloat16 of values generated in float64): `encode`.
  * Memory: `count × chunkElements` elements of the storage dtype, plus one float32 buffer of
  * `chunkElements` for bfloat16 and float16. @internal
  */
@@ -173,8 +168,8 @@ export class WindowBuffers {
     const dtype = plan.dtype;
     const size = BYTES_PER_ELEMENT[dtype];
     const bytes = chunkElements * size + extra;
-    if (dtype === 'bfloat16' && plan.generation === 'float32') {
-      const w = bfloat16Workspace(chunkElements, count, bytes);
+    if ((dtype === 'bfloat16' || dtype === 'float16') && plan.generation === 'float32') {
+      const w = halfWorkspace(dtype, chunkElements, count, bytes);
       this.outputs = w.outputs;
       this.aligned = w.simd;
       this.fillWindow = (windows, k, at) => w.encode(windows.next(w.input), k, at);

@@ -23,18 +23,27 @@ import {
   brIf,
   compileModule,
   END,
+  F32X4_MUL,
+  F32X4_NEAREST,
   Fn,
   I32_ADD,
   I32_GE_U,
   I32_LT_U,
+  I32X4_ADD,
+  I32X4_GT_U,
+  I32X4_LT_U,
+  I32X4_MIN_U,
+  I32X4_SHR_U,
+  I32X4_SUB,
+  I32X4_TRUNC_SAT_F32X4_U,
   i32,
   i32x4,
   LOOP,
   moduleBytes,
-  uleb,
   V_AND,
   V_BITSELECT,
   V_LOAD,
+  V_OR,
   V_STORE,
   V128,
   type WasmMemory,
@@ -575,65 +584,109 @@ export function decode(
 }
 
 // ---------------------------------------------------------------------------------------
-// float32 → bfloat16 in WebAssembly SIMD: 8 values per step, the same bits as
-// `bf16FromF32Bits` (lanes: x + 0x7fff + ((x >>> 16) & 1), or x | 0x400000 for a NaN, then
-// the top halves of the eight lanes gathered by one shuffle).
+// float32 → bfloat16 or float16 in WebAssembly SIMD: 8 values per step, the same bits as
+// `bf16FromF32Bits` and `f16FromF32Parts`; each lane's 16 bits are computed in its 32-bit lane,
+// then the halves of the eight lanes are gathered by one shuffle.
 
-const simdOp = (op: number) => [0xfd, ...uleb(op)];
-const V_OR = simdOp(0x50);
-const I32X4_GT_U = simdOp(0x3c);
-const I32X4_ADD = simdOp(0xae);
-const I32X4_SHR_U = simdOp(0xad);
-/** i8x16.shuffle keeping bytes 2, 3 of each 32-bit lane of (a, b): their top 16-bit halves. */
-const TOP_HALVES = [0xfd, 0x0d, 2, 3, 6, 7, 10, 11, 14, 15, 18, 19, 22, 23, 26, 27, 30, 31];
+/** The 16-bit storage dtypes. */
+export type HalfDType = 'float16' | 'bfloat16';
+
 const splat = (x: number) => i32x4(x, x, x, x);
+/**
+ * Leaves on the stack the bfloat16 bits (in the top halves) of the 4 float32 at `src + offset`:
+ * x + 0x7fff + ((x >>> 16) & 1), or x | 0x400000 for a NaN.
+ */
+function bf16Lanes(f: Fn, offset: number): void {
+  f.set('x', 'src', V_LOAD(offset, 2));
+  f.emit('x', splat(0x400000), V_OR);
+  f.emit('x', splat(0x7fff), I32X4_ADD, 'x', i32(16), I32X4_SHR_U, splat(1), V_AND, I32X4_ADD);
+  f.emit('x', splat(0x7fffffff), V_AND, splat(0x7f800000), I32X4_GT_U, V_BITSELECT);
+}
 
-/** `bf16(src, dst, end)`: converts the float32 at [src, end) (32-byte steps) to bf16 at dst. */
-function bf16ModuleBytes(): Uint8Array {
-  const f = new Fn('bf16', ['src', 'dst', 'end']);
-  f.local(V128, 'x', 'a');
-  /** Emits the rounded lanes of the 4 float32 at `src + offset` (leaves a v128). */
-  const round = (offset: number) => {
-    f.set('x', 'src', V_LOAD(offset, 2));
-    f.emit('x', splat(0x400000), V_OR);
-    f.emit('x', splat(0x7fff), I32X4_ADD, 'x', i32(16), I32X4_SHR_U, splat(1), V_AND, I32X4_ADD);
-    f.emit('x', splat(0x7fffffff), V_AND, splat(0x7f800000), I32X4_GT_U, V_BITSELECT);
-  };
+/**
+ * Leaves on the stack the float16 bits (in the low halves) of the 4 float32 at `src + offset`,
+ * by magnitude a = |x|: a NaN is quieted (0x7e00 and the top payload bits); a ≥ 2⁻¹⁴ is
+ * rebiased (exponent 127 → 15), rounded to nearest even on its 13 dropped bits and capped at
+ * Inf (a carry into exponent 31 is Inf already); a < 2⁻¹⁴ is a·2²⁴ (exact) rounded to an
+ * integer by `f32x4.nearest` (ties to even). Then the sign.
+ */
+function f16Lanes(f: Fn, offset: number): void {
+  f.set('x', 'src', V_LOAD(offset, 2));
+  f.set('a', 'x', splat(0x7fffffff), V_AND);
+  f.set(
+    'n',
+    ...['a', splat(0x38000000 - 0xfff), I32X4_SUB, 'a', i32(13), I32X4_SHR_U, splat(1), V_AND],
+    ...[I32X4_ADD, i32(13), I32X4_SHR_U, splat(0x7c00), I32X4_MIN_U],
+  );
+  f.emit('a', splat(0x4b800000), F32X4_MUL, F32X4_NEAREST, I32X4_TRUNC_SAT_F32X4_U); // a·2²⁴
+  f.emit('n', 'a', splat(0x38800000), I32X4_LT_U, V_BITSELECT);
+  f.set('n');
+  f.emit('a', i32(13), I32X4_SHR_U, splat(0x3ff), V_AND, splat(0x7e00), V_OR);
+  f.emit('n', 'a', splat(0x7f800000), I32X4_GT_U, V_BITSELECT);
+  f.emit('x', i32(16), I32X4_SHR_U, splat(0x8000), V_AND, V_OR);
+}
+
+/** `encode(src, dst, end)`: the float32 at [src, end) (32-byte steps) as `dtype` at dst. */
+function halfModuleBytes(dtype: HalfDType): Uint8Array {
+  const f = new Fn('encode', ['src', 'dst', 'end']);
+  f.local(V128, 'x', 'a', 'n', 'h');
+  const lanes = dtype === 'bfloat16' ? bf16Lanes : f16Lanes;
+  // Bytes 2h, 2h + 1 of every 32-bit lane of (first, second): the 16-bit results.
+  const h = dtype === 'bfloat16' ? 2 : 0;
+  const gather = [0xfd, 0x0d, ...Array.from({ length: 16 }, (_, i) => 4 * (i >> 1) + h + (i & 1))];
   f.emit(BLOCK, 'src', 'end', I32_GE_U, brIf(0), LOOP);
   f.emit('dst');
-  round(0);
-  f.set('a');
-  f.emit('a');
-  round(16);
-  f.emit(TOP_HALVES, V_STORE(0, 1));
+  lanes(f, 0);
+  f.set('h');
+  f.emit('h');
+  lanes(f, 16);
+  f.emit(gather, V_STORE(0, 1));
   f.set('src', 'src', i32(32), I32_ADD);
   f.set('dst', 'dst', i32(16), I32_ADD);
   f.emit('src', 'end', I32_LT_U, brIf(0), END, END);
   return moduleBytes([f], 1);
 }
 
-let bf16Module: object | null | undefined;
+const halfModules: Partial<Record<HalfDType, object | null>> = {};
 
-/** A bf16 kernel instance on `memory`, or null without WebAssembly SIMD. */
-function bf16Kernel(memory: WasmMemory): ((src: number, dst: number, end: number) => void) | null {
+/** A kernel instance for `dtype` on `memory`, or null without WebAssembly SIMD. */
+function halfKernel(
+  dtype: HalfDType,
+  memory: WasmMemory,
+): ((src: number, dst: number, end: number) => void) | null {
   if (!LITTLE_ENDIAN) return null;
-  if (bf16Module === undefined) bf16Module = compileModule(bf16ModuleBytes);
-  if (bf16Module === null) return null;
+  let module = halfModules[dtype];
+  if (module === undefined)
+    module = halfModules[dtype] = compileModule(() => halfModuleBytes(dtype));
+  if (module === null) return null;
   try {
-    const instance = new (wasmApi()!.Instance)(bf16Module, { env: { memory } });
-    return instance.exports.bf16 as (src: number, dst: number, end: number) => void;
+    const instance = new (wasmApi()!.Instance)(module, { env: { memory } });
+    return instance.exports.encode as (src: number, dst: number, end: number) => void;
   } catch {
     return null;
   }
 }
 
-/** bfloat16 bits of float32 `src[begin, end)` into `dst[begin - shift, end - shift)`, in JS. */
-function bf16Loop(src: Int32Array, dst: Uint16Array, begin: number, end: number, shift: number) {
-  for (let i = begin; i < end; i++) dst[i - shift] = bf16FromF32Bits(src[i]);
+/** `dtype` bits of the float32 `values[begin, end)` (`bits`: the same memory) into `dst`. */
+function halfLoop(
+  dtype: HalfDType,
+  bits: Int32Array,
+  values: Float32Array,
+  dst: Uint16Array,
+  begin: number,
+  end: number,
+): void {
+  if (dtype === 'bfloat16') {
+    for (let i = begin; i < end; i++) dst[i - begin] = bf16FromF32Bits(bits[i]);
+  } else {
+    for (let i = begin; i < end; i++) dst[i - begin] = f16FromF32Parts(bits[i], values[i]);
+  }
 }
 
-/** Buffers for encoding float32 values as bfloat16 without copies: see {@link bfloat16Workspace}. */
-export interface BFloat16Workspace {
+/** Buffers for encoding float32 values as float16 or bfloat16 without copies: see {@link halfWorkspace}. */
+export interface HalfWorkspace {
+  /** The dtype the workspace encodes to. */
+  readonly dtype: HalfDType;
   /** Where the values to encode go: `capacity` float32 elements. */
   readonly input: Float32Array;
   /**
@@ -645,34 +698,36 @@ export interface BFloat16Workspace {
   /** Whether the WebAssembly SIMD kernel encodes (else the JavaScript loop: the same bits). */
   readonly simd: boolean;
   /**
-   * Encodes `input[0, n)` as little-endian bfloat16 into `outputs[which]` from byte `offset`
+   * Encodes `input[0, n)` as little-endian `dtype` into `outputs[which]` from byte `offset`
    * (even; default 0) and returns the number of bytes, `2n`. The same bits as
-   * `encode(input.subarray(0, n), 'bfloat16', outputs[which], offset)`.
+   * `encode(input.subarray(0, n), dtype, outputs[which], offset)`.
    */
   encode(n: number, which: number, offset?: number): number;
 }
 
 /**
  * A float32 input buffer of `capacity` elements and `outputs` byte buffers of `outputBytes`
- * (at least and by default `2 × capacity`) bytes, all in one WebAssembly memory, so that bfloat16 encoding (rounding to nearest even,
- * NaN kept quiet, exactly as {@link encode}) runs as a SIMD kernel with no copy in or out —
- * several times faster than the JavaScript loop, which is the fallback where WebAssembly SIMD
- * is missing (plain buffers then).
+ * (at least and by default `2 × capacity`) bytes, all in one WebAssembly memory, so that
+ * float16 or bfloat16 encoding (rounding to nearest even, NaN kept quiet, exactly as
+ * {@link encode}) runs as a SIMD kernel with no copy in or out — several times faster than the
+ * JavaScript loop, which is the fallback where WebAssembly SIMD is missing (plain buffers then).
  * Fill `input`, call `encode(n, k)`, use `outputs[k]`: the buffers are reused, never
  * reallocated; the workspace is freed with its last reference.
- * @throws RangeError if `capacity` is not an integer in [1, 2²⁸], `outputs` not in [1, 8] or
- *   `outputBytes` not in [2 × capacity, 2³⁰].
+ * @throws TypeError / RangeError if `dtype` is not `float16` or `bfloat16`, `capacity` not an
+ *   integer in [1, 2²⁸], `outputs` not in [1, 8] or `outputBytes` not in [2 × capacity, 2³⁰].
  * @example
- * const w = bfloat16Workspace(4);
+ * const w = halfWorkspace('bfloat16', 4);
  * w.input.set([1, -2, 0.1, Number.NaN]);
  * w.encode(4, 0); // 8; w.outputs[0] = [0x80, 0x3f, 0x00, 0xc0, 0xcd, 0x3d, 0xc0, 0x7f]
  */
-export function bfloat16Workspace(
+export function halfWorkspace(
+  dtype: HalfDType,
   capacity: number,
   outputs = 2,
   outputBytes = 2 * capacity,
-): BFloat16Workspace {
-  const fn = 'bfloat16Workspace';
+): HalfWorkspace {
+  const fn = 'halfWorkspace';
+  checkChoice(fn, 'dtype', dtype, ['float16', 'bfloat16']);
   checkInteger(fn, 'capacity', capacity, 1, 2 ** 28);
   checkInteger(fn, 'outputs', outputs, 1, 8);
   checkInteger(fn, 'outputBytes', outputBytes, 2 * capacity, 2 ** 30);
@@ -686,7 +741,7 @@ export function bfloat16Workspace(
   if (api !== undefined) {
     try {
       memory = new api.Memory({ initial: Math.ceil(total / 65536) });
-      kernel = bf16Kernel(memory);
+      kernel = halfKernel(dtype, memory);
     } catch {
       kernel = null;
     }
@@ -699,11 +754,12 @@ export function bfloat16Workspace(
     (_, k) => new Uint8Array(buffer, inBytes + k * outBytes, outputBytes),
   );
   return {
+    dtype,
     input,
     outputs: outs,
     simd: kernel !== null,
     encode(n, which, offset = 0) {
-      const f = 'BFloat16Workspace.encode';
+      const f = 'HalfWorkspace.encode';
       checkInteger(f, 'n', n, 0, capacity);
       checkInteger(f, 'which', which, 0, outputs - 1);
       checkInteger(f, 'offset', offset, 0, outputBytes - 2 * n);
@@ -711,7 +767,8 @@ export function bfloat16Workspace(
       const at = outs[which].byteOffset + offset;
       const simd = kernel === null ? 0 : n & ~7;
       if (simd > 0) kernel!(0, at, 4 * simd);
-      if (simd < n) bf16Loop(bits, new Uint16Array(buffer, at, n), simd, n, 0);
+      if (simd < n)
+        halfLoop(dtype, bits, input, new Uint16Array(buffer, at + 2 * simd, n - simd), simd, n);
       return 2 * n;
     },
   };
