@@ -7,8 +7,9 @@
  *   ziggurat samplers reading its words, writing a chunk of outputs (uniform float32 fused with
  *   Philox, in the third module; uniform float64 and the words in the second, for room);
  * - the slow path of the ziggurat: the draws the fast path rejected continue on their private
- *   streams (Philox blocks computed 8 at a time), through the wedge test and the tail (with
- *   ports of the deterministic `exp` and `log`) and the truncation's redraws. A draw that needs
+ *   streams (Philox blocks computed 8 at a time), two per vector where the first block decides
+ *   them simply (~90 %), else one by one through the wedge test and the tail (with ports of the
+ *   deterministic `exp` and `log`) and the truncation's redraws. A draw that needs
  *   more than its first private block is redone with four, and only then, rarely, left to
  *   JavaScript, which redoes it from the start.
  *
@@ -63,15 +64,18 @@ import {
   F64X2_ADD,
   F64X2_CONVERT_LOW_I32X4_S,
   F64X2_GE,
+  F64X2_GT,
   F64X2_LE,
   F64X2_LT,
   F64X2_MUL,
   F64X2_SPLAT,
+  F64X2_SUB,
   Fn,
   f32Store,
   f64,
   f64Load,
   f64Store,
+  f64x2Lane,
   I32,
   I32_ADD,
   I32_AND,
@@ -119,6 +123,7 @@ import {
   i32Store,
   i32Store8,
   i32x4,
+  i32x4Lane,
   i64,
   i64Load,
   ifResult,
@@ -139,6 +144,9 @@ import {
 } from '../tensor/wasm-assembler.js';
 import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from './philox.js';
 import { ZIG_R } from './ziggurat-tables.js';
+
+/** `v128.or` (not in the assembler's list). */
+const V_OR = [0xfd, 0x50];
 
 const ZT32 = 0;
 const ZT64 = 4096;
@@ -715,25 +723,150 @@ const u53 = (off: number, open: boolean): Part[] => [
 ];
 
 /**
- * `finish32` / `finish64(k0, k1, n, elo, ehi, dst, mean, std, a, b, tLo, tHi, lo32, hi32)` →
- * the number of entries left: completes the n rejected draws of REJ (the chunk's output k is
- * element e = ehi·2³² + elo + k) as the JavaScript does (`zigFinish`, then redraws while
- * x ∉ [a, b]), reading element e's private block 0 (counter (e mod 2³², ⌊e/2³²⌋, 0, 1)); writes
- * mean + std·x (lo32 where < tLo, else hi32 where > tHi) to output k. A draw that needs more
- * words than that block holds is redone from its start in a second pass with blocks 0-3 (16
- * words; at most CHUNK/4 such draws); those left then are moved to the front of REJ, for
- * JavaScript to redo (a few in a million).
+ * Stores the float64 `value` to output `k` of the chunk at `dst`: as float64 if the i32 local
+ * `wide` is set, else rounded to float32.
  */
-function finishFunction(wide: boolean): Fn {
-  const params = ['k0', 'k1', 'n', 'elo', 'ehi', 'dst'];
+function storeOut(f: Fn, k: Part[], value: Part[]): void {
+  f.emit('wide', IF, 'dst', ...k, i32(3), I32_SHL, I32_ADD, ...value, f64Store(), ELSE);
+  f.emit('dst', ...k, i32(2), I32_SHL, I32_ADD, ...value, F32_DEMOTE_F64, f32Store(), END);
+}
+
+/**
+ * The vector pass of {@link finishFunction}: the n entries of REJ and their private blocks
+ * (PRIV), two entries per iteration (lanes of f64x2; the last entry twice if n is odd), without
+ * a branch per entry. It completes the draws whose outcome the first private block decides in
+ * the common ways, exactly as the scalar pass would: the first attempt x₀ (byte t₀) is complete
+ * if |x₀| < TH[t₀] or, in a layer i ≥ 1, the wedge's y (words 0-1) lies under its lower line;
+ * then it is the result if a ≤ x₀ ≤ b. If not (x₀ outside [a, b], or y on or over the upper
+ * line), the next attempt x₁ (word 0 if |x₀| < TH[t₀], else word 2; float64: words 0-1 or 2-3)
+ * is the result if |x₁| < TH[t₁] and a ≤ x₁ ≤ b. Every entry's output is written (that of an
+ * unresolved one is overwritten later); the unresolved ones (layer 0, y between the lines, x₁
+ * rejected: ~10 % of the normal's and of the ±2σ truncation's) go with their blocks, in order,
+ * to the front of REJ and PRIV for the scalar pass (n becomes their number). With no
+ * mispredicted branches, the slow path of the ±2σ truncation takes ~25 % less time.
+ */
+function vectorPass(f: Fn): void {
+  splats(f, 'a', 'b', 'mean', 'std', 'tLo', 'tHi', 'lo32', 'hi32');
+  f.set('s26', f64(2 ** 26), F64X2_SPLAT);
+  f.set('s29', f64(2 ** 29), F64X2_SPLAT);
+  f.set('s53', f64(2 ** -53), F64X2_SPLAT);
+  f.set('j', i32(0));
+  f.set('left', i32(0));
+  f.emit(BLOCK, LOOP, 'j', 'n', I32_GE_U, brIf(1));
+  // Lane 0 is entry j, lane 1 entry j + 1 if `more` (else j again): their REJ entries at qa,
+  // qb, their blocks PRIV − REJ bytes on.
+  f.set('qa', 'j', i32(4), I32_SHL, i32(REJ), I32_ADD);
+  f.set('more', 'j', i32(1), I32_ADD, 'n', I32_LT_U);
+  f.set('qb', 'qa', i32(16), I32_ADD, 'qa', 'more', SELECT);
+  const q = ['qa', 'qb'];
+  /** (lane l of the v128 at `at(0)`, lane l of that at `at(1)`) for l = 0 to `lo`, 1 to `hi`. */
+  const gather = (lo: string | null, hi: string | null, at: (e: number) => Part[]) => {
+    f.set('ga', ...at(0));
+    f.set('gb', ...at(1));
+    if (lo !== null) f.set(lo, 'ga', 'gb', shuffle64(0, 2));
+    if (hi !== null) f.set(hi, 'ga', 'gb', shuffle64(1, 3));
+  };
+  const t0 = (e: number) => [q[e], i32Load(4)];
+  const layer = (e: number, log2: number) => [...t0(e), i32(127), I32_AND, i32(log2), I32_SHL];
+  /** |x| < TH and a ≤ x ≤ b, for x in `x` and TH in `th`. */
+  const accepted = (x: string, th: string) => [
+    x,
+    F64X2_ABS,
+    th,
+    F64X2_LT,
+    x,
+    'av',
+    F64X2_GE,
+    V_AND,
+    x,
+    'bv',
+    F64X2_LE,
+    V_AND,
+  ];
+  gather(null, 'vx', (e) => [q[e], V_LOAD()]);
+  gather(null, 'th', (e) => [...t0(e), i32(4), I32_SHL, 'zt', I32_ADD, V_LOAD()]);
+  f.set('vz', 'vx', F64X2_ABS);
+  f.set('nz', 'vz', 'th', F64X2_LT);
+  // The wedge: y = F[i] + (F[i+1] − F[i])·u, u from words 0-1; c0: the first attempt complete.
+  f.set('pa', 'qa', V_LOAD(PRIV - REJ));
+  f.set('pb', 'qb', V_LOAD(PRIV - REJ));
+  f.set('vw', 'pa', 'pb', shuffle32(0, 4, 1, 5)); // words 0 and 1 of the two blocks
+  f.set('vu', 'vw', i32(5), I32X4_SHR_U, F64X2_CONVERT_LOW_I32X4_S, 's26', F64X2_MUL);
+  f.emit('vu', 'vw', i32(6), I32X4_SHR_U, 'vw', shuffle32(2, 3, 2, 3));
+  f.set('vu', F64X2_CONVERT_LOW_I32X4_S, F64X2_ADD, 's53', F64X2_MUL);
+  gather('fa', 'fb', (e) => [...layer(e, 3), V_LOAD(ZF)]);
+  f.set('vy', 'fa', 'fb', 'fa', F64X2_SUB, 'vu', F64X2_MUL, F64X2_ADD);
+  gather('fa', 'fb', (e) => [...layer(e, 5), V_LOAD(QT)]);
+  f.set('c0', 'vy', 'fa', 'fb', 'vz', F64X2_MUL, F64X2_ADD, F64X2_LT, 'nz', V_OR);
+  gather('fa', 'fb', (e) => [...layer(e, 5), V_LOAD(QT + 16)]);
+  f.set('rw', 'vy', 'fa', 'fb', 'vz', F64X2_MUL, F64X2_ADD, F64X2_GE);
+  f.set('ok', 'c0', 'vx', 'av', F64X2_GE, V_AND, 'vx', 'bv', F64X2_LE, V_AND);
+  // The next attempt: its words (first, second of the two blocks), m, byte t₁, x₁ = m·W[t₁].
+  f.emit('vw', 'pa', 'pb', shuffle32(2, 6, 3, 7), 'nz', 'nz', shuffle32(0, 2, 0, 2));
+  f.set('vw', V_BITSELECT);
+  f.set('vu', 'vw', i32(8), I32X4_SHR_U, F64X2_CONVERT_LOW_I32X4_S);
+  f.emit('wide', IF);
+  f.emit('vu', 's29', F64X2_MUL, 'vw', i32(3), I32X4_SHR_U, 'vw', shuffle32(2, 3, 2, 3));
+  f.set('vu', F64X2_CONVERT_LOW_I32X4_S, F64X2_ADD);
+  f.emit(END);
+  gather('fa', 'th', (e) => [
+    'vw',
+    i32x4Lane(e),
+    i32(255),
+    I32_AND,
+    i32(4),
+    I32_SHL,
+    'zt',
+    I32_ADD,
+    V_LOAD(),
+  ]);
+  f.set('vu', 'vu', 'fa', F64X2_MUL);
+  // Resolved: x₀ accepted, or x₁ accepted where x₀ was complete or rejected by the upper line.
+  f.set('rw', ...accepted('vu', 'th'), 'c0', 'rw', V_OR, V_AND, 'ok', V_OR);
+  f.set('vx', 'vx', 'vu', 'ok', V_BITSELECT);
+  f.set('vx', 'meanv', 'stdv', 'vx', F64X2_MUL, F64X2_ADD);
+  f.emit('lo32v', 'hi32v', 'vx', 'vx', 'tHiv', F64X2_GT, V_BITSELECT, 'vx', 'tLov', F64X2_LT);
+  f.set('vx', V_BITSELECT);
+  f.set('c', 'rw', I64X2_BITMASK);
+  for (let e = 0; e < 2; e++) {
+    storeOut(f, [q[e], i32Load()], ['vx', f64x2Lane(e)]);
+    // Unresolved: the entry and its block to the front.
+    f.set('wp', 'left', i32(4), I32_SHL, i32(REJ), I32_ADD);
+    f.emit('wp', q[e], V_LOAD(), V_STORE(), 'wp', e === 0 ? 'pa' : 'pb', V_STORE(PRIV - REJ));
+    f.emit('left', 'c', i32(e + 1), I32_AND, I32_EQZ, ...(e === 1 ? ['more', I32_AND] : []));
+    f.set('left', I32_ADD);
+  }
+  f.set('j', 'j', i32(2), I32_ADD);
+  f.emit(br(0), END, END);
+  f.set('n', 'left');
+}
+
+/**
+ * `finish(k0, k1, n, elo, ehi, dst, wide, mean, std, a, b, tLo, tHi, lo32, hi32)` → the number
+ * of entries left: completes the n rejected draws of REJ (the chunk's output k is element
+ * e = ehi·2³² + elo + k) of the float32 (`wide` = 0) or float64 (1) ziggurat as the JavaScript
+ * does (`zigFinish`, then redraws while x ∉ [a, b]), reading element e's private block 0
+ * (counter (e mod 2³², ⌊e/2³²⌋, 0, 1)); writes mean + std·x (lo32 where < tLo, else hi32 where
+ * > tHi) to output k. The {@link vectorPass} completes most; the rest, one by one. A draw that
+ * needs more words than that block holds is redone from its start in a second pass with blocks
+ * 0-3 (16 words; at most CHUNK/4 such draws); those left then are moved to the front of REJ,
+ * for JavaScript to redo (a few in a million).
+ */
+function finishFunction(): Fn {
+  const params = ['k0', 'k1', 'n', 'elo', 'ehi', 'dst', 'wide'];
   const fparams = ['mean', 'std', 'a', 'b', 'tLo', 'tHi', 'lo32', 'hi32'];
   const types = [...params.map(() => I32), ...fparams.map(() => F64)];
-  const f = new Fn(wide ? 'finish64' : 'finish32', [...params, ...fparams], types, [I32]);
-  f.local(I32, 'j', 'left', 'q', 'k', 't', 'i', 'wp', 'c', 'w', 'sh', 'more');
+  const f = new Fn('finish', [...params, ...fparams], types, [I32]);
+  f.local(I32, 'j', 'left', 'q', 'k', 't', 'i', 'wp', 'c', 'w', 'sh', 'more', 'zt', 'dw');
+  f.local(I32, 'qa', 'qb');
   f.local(I64, 'e0', 'e');
   f.local(F64, 'x', 'y', 'z');
-  const table = wide ? ZT64 : ZT32;
-  const wpd = wide ? 2 : 1; // words per draw
+  f.local(V128, 's26', 's29', 's53', 'ga', 'gb', 'pa', 'pb', 'th', 'nz', 'c0', 'rw', 'ok', 'fa');
+  f.local(V128, 'fb');
+  f.local(V128, 'vx', 'vz', 'vu', 'vy', 'vw');
+  // zt: the table (W[t], TH[t]) of the width; dw: the bytes of words per draw.
+  f.set('zt', i32(ZT64), i32(ZT32), 'wide', SELECT);
+  f.set('dw', 'wide', i32(2), I32_SHL, i32(4), I32_ADD);
   f.set('e0', 'ehi', I64_EXTEND_I32_U, i64(32n), I64_SHL, 'elo', I64_EXTEND_I32_U, I64_OR);
   f.emit(BLOCK, LOOP); // over the passes: 2^sh private blocks per entry (sh = 0, then 2)
   // Counters (e mod 2³², ⌊e/2³²⌋, r) of block r of each entry's private blocks (index j = its
@@ -751,6 +884,9 @@ function finishFunction(wide: boolean): Fn {
   // The blocks, counters (e mod 2³², ⌊e/2³²⌋, r, 1), each entry's contiguous.
   f.emit('k0', 'k1', i32(0), i32(0), i32(0), i32(1), 'n', 'sh', I32_SHL, i32(7), I32_ADD);
   f.emit(i32(-8), I32_AND, i32(PRIV), i32(CTR), call(0));
+  f.emit('sh', I32_EQZ, IF);
+  vectorPass(f);
+  f.emit(END);
   f.set('j', i32(0));
   f.set('left', i32(0));
   f.emit(BLOCK, LOOP, 'j', 'n', I32_GE_U, brIf(1)); // over entries
@@ -761,20 +897,19 @@ function finishFunction(wide: boolean): Fn {
   f.set('wp', 'j', i32(4), 'sh', I32_ADD, I32_SHL, i32(PRIV), I32_ADD);
   f.set('c', 'wp', i32(16), 'sh', I32_SHL, I32_ADD); // end of the entry's words
   const inBounds = ['x', 'a', F64_GE, 'x', 'b', F64_LE, I32_AND];
-  const tableAt = (off: number) => ['t', i32(4), I32_SHL, f64Load(table + off)];
+  const tableAt = (off: number) => ['t', i32(4), I32_SHL, 'zt', I32_ADD, f64Load(off)];
   /** A new attempt from the next words (d: extra depth of the branch targets). */
   const draw = (d: number) => {
-    f.emit('wp', i32(4 * wpd), I32_ADD, 'c', I32_GT_U, brIf(2 + d)); // out of words: give up
+    f.emit('wp', 'dw', I32_ADD, 'c', I32_GT_U, brIf(2 + d)); // out of words: give up
     f.set('w', 'wp', i32Load());
     f.set('t', 'w', i32(255), I32_AND);
-    if (wide) {
-      f.set('x', 'w', i32(8), I32_SHR_U, F64_CONVERT_I32_U, f64(2 ** 29), F64_MUL);
-      f.set('x', 'x', 'wp', i32Load(4), i32(3), I32_SHR_U, F64_CONVERT_I32_U, F64_ADD);
-      f.set('x', 'x', ...tableAt(0), F64_MUL);
-    } else {
-      f.set('x', 'w', i32(8), I32_SHR_U, F64_CONVERT_I32_U, ...tableAt(0), F64_MUL);
-    }
-    f.set('wp', 'wp', i32(4 * wpd), I32_ADD);
+    f.set('x', 'w', i32(8), I32_SHR_U, F64_CONVERT_I32_U);
+    f.emit('wide', IF);
+    f.emit('x', f64(2 ** 29), F64_MUL, 'wp', i32Load(4), i32(3), I32_SHR_U, F64_CONVERT_I32_U);
+    f.set('x', F64_ADD);
+    f.emit(END);
+    f.set('x', 'x', ...tableAt(0), F64_MUL);
+    f.set('wp', 'wp', 'dw', I32_ADD);
     f.emit(br(d));
   };
   // Blocks: give up (2), done (1), loop over attempts (0).
@@ -826,9 +961,8 @@ function finishFunction(wide: boolean): Fn {
   f.emit(END, END);
   // Done: mean + std·x, clamped, to output k.
   f.set('y', 'mean', 'std', 'x', F64_MUL, F64_ADD);
-  f.emit('dst', 'k', i32(wide ? 3 : 2), I32_SHL, I32_ADD);
-  f.emit('lo32', 'hi32', 'y', 'y', 'tHi', F64_GT, SELECT, 'y', 'tLo', F64_LT, SELECT);
-  f.emit(...(wide ? [f64Store()] : [F32_DEMOTE_F64, f32Store()]));
+  f.set('y', 'lo32', 'hi32', 'y', 'y', 'tHi', F64_GT, SELECT, 'y', 'tLo', F64_LT, SELECT);
+  storeOut(f, ['k'], ['y']);
   f.set('j', 'j', i32(1), I32_ADD);
   f.emit(br(1), END);
   // Given up: the entry moves to REJ[left] (left ≤ j), for the next pass or JavaScript.
@@ -999,7 +1133,7 @@ function proposalFunction(log: number): Fn {
  */
 export function slowModuleBytes(sharedMaxPages?: number): Uint8Array {
   const bits = { name: 'bits', params: new Array<number>(9).fill(I32) };
-  const fns = [expFunction(), logFunction(), finishFunction(false), finishFunction(true)];
+  const fns = [expFunction(), logFunction(), finishFunction()];
   fns.push(uniform64Function(), wordsFunction());
   return moduleBytes(fns, PAGES, [bits], sharedMaxPages);
 }

@@ -34,7 +34,7 @@ export interface Job {
   readonly k1: number;
   readonly fast: FastKernel;
   readonly args: readonly number[];
-  readonly slow: 'finish32' | 'finish64' | 'tprop' | null;
+  readonly slow: 'finish' | 'tprop' | null;
   readonly slowArgs: readonly number[];
 }
 
@@ -148,10 +148,13 @@ let parallelMin = 2 ** 20;
  * layer's [X[i+1], X[i]] (as a + b·x), moved 10⁻¹² further out (far beyond the rounding of the
  * lines, of −x²/2 and of `exp`, all below 10⁻¹⁴): where f is convex (x ≥ 1) the tangent at the
  * middle is under and the chord over, where concave (x ≤ 1) the reverse; the layer across 1 gets
- * lines that decide nothing (−∞, +∞). Computed with the deterministic `exp`.
+ * lines that decide nothing (−∞, +∞), and so does layer 0 (the tail, which has no wedge: the
+ * vector pass of the slow path computes the lines of every layer, and leaves to the scalar code
+ * what they do not decide). Computed with the deterministic `exp`.
  */
 export function wedgeLines(): Float64Array {
   const lines = new Float64Array(4 * 128);
+  lines.set([Number.NEGATIVE_INFINITY, 0, Number.POSITIVE_INFINITY, 0]);
   const f = (x: number) => exp(-0.5 * x * x);
   for (let i = 1; i < 128; i++) {
     const p = ZIG_X[i + 1];
@@ -361,8 +364,8 @@ export function wasmZiggurat(
     k1,
     fast: wide ? 'zig64' : 'zig32',
     args: [bounded, mean, std, a2, b2],
-    slow: wide ? 'finish64' : 'finish32',
-    slowArgs: [mean, std, a, b, tLo, tHi, lo32, hi32],
+    slow: 'finish',
+    slowArgs: [wide ? 1 : 0, mean, std, a, b, tLo, tHi, lo32, hi32],
   };
   return run(job, out, start, finish);
 }

@@ -214,6 +214,28 @@ describe('WebAssembly kernels', () => {
     }
   });
 
+  it("the slow path's vector pass (two rejected draws per vector, the last alone if odd) and its scalar rest give the JavaScript's bits: every outcome of the first private block, fills of 1 to 40 elements (odd and even numbers of rejections) and of 2^18", () => {
+    const inf = Number.POSITIVE_INFINITY;
+    // [-1, 1]: most rejections for the bounds, and new draws outside them again; [0, 2]: a
+    // one-sided cut; (−∞, ∞): the wedge (accepted, rejected, undecided by its lines) and the tail.
+    const bounds = [
+      [-1, 1],
+      [0, 2],
+      [-inf, inf],
+    ];
+    for (const [a, b] of bounds) {
+      const fill: Fill = (k, o, s) => fillTruncatedNormal(k, o as FloatArray, 0.5, 3, a, b, s);
+      for (const [, make] of TYPES) {
+        for (let n = 1; n <= 40; n++) {
+          const [wasm, js] = both(fill, { k0: n, k1: 0x85ebca6b }, () => make(n), 1000 * n);
+          expect(wasm).toEqual(js);
+        }
+        const [wasm, js] = both(fill, { k0: 5, k1: 6 }, () => make(2 ** 18), 12345);
+        expect(wasm).toEqual(js);
+      }
+    }
+  });
+
   it('chunked fills through the kernels equal one-shot fills (any cuts)', () => {
     setWasmRandom(true, 0);
     for (const [, fill] of FILLS.slice(1, 7)) {
