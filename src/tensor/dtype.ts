@@ -23,19 +23,17 @@ import {
   brIf,
   compileModule,
   END,
-  F32X4_MUL,
-  F32X4_NEAREST,
+  F32X4_ADD,
   Fn,
   I32_ADD,
   I32_GE_U,
   I32_LT_U,
   I32X4_ADD,
-  I32X4_GT_U,
-  I32X4_LT_U,
-  I32X4_MIN_U,
+  I32X4_GT_S,
+  I32X4_LT_S,
+  I32X4_MIN_S,
   I32X4_SHR_U,
   I32X4_SUB,
-  I32X4_TRUNC_SAT_F32X4_U,
   i32,
   i32x4,
   LOOP,
@@ -586,7 +584,9 @@ export function decode(
 // ---------------------------------------------------------------------------------------
 // float32 → bfloat16 or float16 in WebAssembly SIMD: 8 values per step, the same bits as
 // `bf16FromF32Bits` and `f16FromF32Parts`; each lane's 16 bits are computed in its 32-bit lane,
-// then the halves of the eight lanes are gathered by one shuffle.
+// then the halves of the eight lanes are gathered by one shuffle. Comparisons and minima are
+// signed (their operands are magnitudes, < 2³¹): x64 has no unsigned i32x4 compare, and V8
+// emulates one with three instructions.
 
 /** The 16-bit storage dtypes. */
 export type HalfDType = 'float16' | 'bfloat16';
@@ -600,15 +600,15 @@ function bf16Lanes(f: Fn, offset: number): void {
   f.set('x', 'src', V_LOAD(offset, 2));
   f.emit('x', splat(0x400000), V_OR);
   f.emit('x', splat(0x7fff), I32X4_ADD, 'x', i32(16), I32X4_SHR_U, splat(1), V_AND, I32X4_ADD);
-  f.emit('x', splat(0x7fffffff), V_AND, splat(0x7f800000), I32X4_GT_U, V_BITSELECT);
+  f.emit('x', splat(0x7fffffff), V_AND, splat(0x7f800000), I32X4_GT_S, V_BITSELECT);
 }
 
 /**
  * Leaves on the stack the float16 bits (in the low halves) of the 4 float32 at `src + offset`,
  * by magnitude a = |x|: a NaN is quieted (0x7e00 and the top payload bits); a ≥ 2⁻¹⁴ is
  * rebiased (exponent 127 → 15), rounded to nearest even on its 13 dropped bits and capped at
- * Inf (a carry into exponent 31 is Inf already); a < 2⁻¹⁴ is a·2²⁴ (exact) rounded to an
- * integer by `f32x4.nearest` (ties to even). Then the sign.
+ * Inf (a carry into exponent 31 is Inf already); a < 2⁻¹⁴ is a·2²⁴ rounded to an integer
+ * (ties to even) by one float32 addition. Then the sign.
  */
 function f16Lanes(f: Fn, offset: number): void {
   f.set('x', 'src', V_LOAD(offset, 2));
@@ -616,13 +616,14 @@ function f16Lanes(f: Fn, offset: number): void {
   f.set(
     'n',
     ...['a', splat(0x38000000 - 0xfff), I32X4_SUB, 'a', i32(13), I32X4_SHR_U, splat(1), V_AND],
-    ...[I32X4_ADD, i32(13), I32X4_SHR_U, splat(0x7c00), I32X4_MIN_U],
+    ...[I32X4_ADD, i32(13), I32X4_SHR_U, splat(0x7c00), I32X4_MIN_S],
   );
-  f.emit('a', splat(0x4b800000), F32X4_MUL, F32X4_NEAREST, I32X4_TRUNC_SAT_F32X4_U); // a·2²⁴
-  f.emit('n', 'a', splat(0x38800000), I32X4_LT_U, V_BITSELECT);
+  // a·2²⁴ rounded: a + 0.5 rounds to a multiple of 2⁻²⁴ (the spacing at 0.5), ties to even.
+  f.emit('a', splat(0x3f000000), F32X4_ADD, splat(0x3f000000), I32X4_SUB);
+  f.emit('n', 'a', splat(0x38800000), I32X4_LT_S, V_BITSELECT);
   f.set('n');
   f.emit('a', i32(13), I32X4_SHR_U, splat(0x3ff), V_AND, splat(0x7e00), V_OR);
-  f.emit('n', 'a', splat(0x7f800000), I32X4_GT_U, V_BITSELECT);
+  f.emit('n', 'a', splat(0x7f800000), I32X4_GT_S, V_BITSELECT);
   f.emit('x', i32(16), I32X4_SHR_U, splat(0x8000), V_AND, V_OR);
 }
 

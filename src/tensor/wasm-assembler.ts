@@ -362,7 +362,7 @@ export const f64x2Lane = (l: number) => simd(0x21, l);
 // SIMD: i32x4 and i64x2.
 export const I32X4_GT_S = simd(0x3b);
 export const I32X4_LT_U = simd(0x3a);
-export const I32X4_GT_U = simd(0x3c);
+export const I32X4_LT_S = simd(0x39);
 export const V_AND = simd(0x4e);
 export const V_OR = simd(0x50);
 export const V_XOR = simd(0x51);
@@ -374,14 +374,12 @@ export const I32X4_SHR_U = simd(0xad);
 export const I32X4_ADD = simd(0xae);
 export const I32X4_SUB = simd(0xb1);
 export const I32X4_MUL = simd(0xb5);
-export const I32X4_MIN_U = simd(0xb7);
+export const I32X4_MIN_S = simd(0xb6);
 export const I64X2_EXTMUL_LOW_U = simd(0xde);
 export const I64X2_EXTMUL_HIGH_U = simd(0xdf);
 
 // SIMD: f32x4, f64x2 and conversions.
-export const F32X4_NEAREST = simd(0x6a);
-export const F32X4_MUL = simd(0xe6);
-export const I32X4_TRUNC_SAT_F32X4_U = simd(0xf9);
+export const F32X4_ADD = simd(0xe4);
 export const F64X2_LT = simd(0x49);
 export const F64X2_GT = simd(0x4a);
 export const F64X2_LE = simd(0x4b);
