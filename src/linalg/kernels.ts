@@ -125,6 +125,8 @@ export interface Heap {
     bp: number,
     qs: number,
   ): void;
+  /** {@link applyReflectorToRows} on this heap's matrix (row length `m`): the same bits. */
+  reflect(m: number, vb: number, c: number, r0: number, r1: number, tau: number): void;
 }
 
 let wasmEnabled = true;
@@ -143,9 +145,15 @@ export interface ParallelRunner {
   /**
    * Runs panels `0 … panels−1` of {@link updateRows} with `args` = (m, cOff, rows, v, len, ib, y,
    * y2, b, vp) across the threads, `local(i)` running panel i on this one; returns when all are done.
-   * Throws if a worker failed.
+   * This thread first runs `meanwhile` (work on other rows of the heap), then claims the panels
+   * left. A call made during `meanwhile` runs everything on this thread. Throws if a worker failed.
    */
-  run(args: readonly number[], panels: number, local: (panel: number) => void): void;
+  run(
+    args: readonly number[],
+    panels: number,
+    local: (panel: number) => void,
+    meanwhile?: () => void,
+  ): void;
 }
 
 let runner: ParallelRunner | null = null;
@@ -205,6 +213,11 @@ export function updateRows(
  * C ← C − ((C Vᵀ) Bᵀ) V for the `rows` rows of C (see {@link updateRows}), panel by panel of
  * {@link PANEL} rows (each panel's rows stay in cache from the first product to the last), on
  * the threads of the heap's runner when the update is large enough. Same bits either way.
+ *
+ * The first `first` rows are done on this thread, then `meanwhile`, while other threads (if any)
+ * update the others: `meanwhile` may use the first rows but must not touch the others, nor the
+ * update's operands (V, B, Y, Y₂). Every element gets the same operations in the same order
+ * whatever the threads.
  */
 export function updateBlock(
   h: Heap,
@@ -218,15 +231,28 @@ export function updateBlock(
   y2: number,
   b: number,
   vp: number,
+  first = 0,
+  meanwhile?: () => void,
 ): void {
-  const panels = Math.ceil(rows / PANEL);
+  const f = Math.min(first, rows);
+  const here = () => {
+    if (f > 0) updateRows(h, m, cOff, 0, f, v, len, ib, y, y2, b, vp);
+    meanwhile?.();
+  };
+  // The other rows, as an update of their own.
+  const rest = rows - f;
+  const c = cOff + f * m;
+  const yr = y + f * ib;
+  const y2r = y2 + f * ib;
+  const panels = Math.ceil(rest / PANEL);
   const panel = (i: number) =>
-    updateRows(h, m, cOff, i * PANEL, Math.min(rows, (i + 1) * PANEL), v, len, ib, y, y2, b, vp);
-  if (h.runner !== undefined && panels > 1 && rows * len * ib >= runnerMinWork) {
-    h.runner.run([m, cOff, rows, v, len, ib, y, y2, b, vp], panels, panel);
+    updateRows(h, m, c, i * PANEL, Math.min(rest, (i + 1) * PANEL), v, len, ib, yr, y2r, b, vp);
+  if (h.runner !== undefined && panels > 1 && rest * len * ib >= runnerMinWork) {
+    h.runner.run([m, c, rest, v, len, ib, yr, y2r, b, vp], panels, panel, here);
     return;
   }
   for (let i = 0; i < panels; i++) panel(i);
+  here();
 }
 
 /**
@@ -296,6 +322,9 @@ class WasmHeap implements Heap {
     if (bp < 0) this.k.sub(c * 8, cs * 8, pairs, y * 8, ys * 8, quads, b * 8, bs * 8, len);
     else this.k.subp(c * 8, cs * 8, pairs, y * 8, ys * 8, quads, bp * 8, qs * 8, len);
   }
+  reflect(m: number, vb: number, c: number, r0: number, r1: number, tau: number): void {
+    this.k.reflect((r0 * m + c) * 8, m * 8, r1 - r0, (vb + c + 1) * 8, m - c - 1, tau);
+  }
 }
 
 /** The JavaScript kernels: 2 × 2 blocks for `abt` (16 live doubles), 2 × 4 for `sub`. */
@@ -343,6 +372,9 @@ class JsHeap implements Heap {
       for (let lq = 0; lq < quads; lq++)
         sub2x4(x, c0, c0 + cs, y0 + 4 * lq, ys, b + 4 * lq * bs, bs, len);
     }
+  }
+  reflect(m: number, vb: number, c: number, r0: number, r1: number, tau: number): void {
+    applyReflectorToRows(this.x, m, vb, c, r0, r1, tau);
   }
 }
 

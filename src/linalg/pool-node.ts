@@ -7,17 +7,18 @@
  * has an instance of the kernels of `wasm.ts`. The block updates (the trailing-matrix update of
  * the factorization and the formation of Q, about nine tenths of the flops) are split into
  * panels of rows of Cᵀ: the main thread posts the update's arguments into a shared control
- * block and wakes the workers, then every thread, the main one included, claims panels one at a
- * time (an atomic counter tagged with the update's number) and runs `updateRows` on them, the
- * same code on every thread (the workers run its source). The main thread returns once every
- * panel is done (Atomics.wait: factorizations stay synchronous). A worker that wakes late finds
- * no panel left, or a counter tagged with another update, and does nothing: the split adapts to
- * a busy machine, and each element is computed by one thread with the same operations whatever
- * the split.
+ * block and wakes the workers, runs the work it was given meanwhile (the QR's next panel, on
+ * other rows), then claims panels like every thread, one at a time (an atomic counter tagged
+ * with the update's number), running `updateRows` on them, the same code on every thread (the
+ * workers run its source). The main thread returns once every panel is done (Atomics.wait:
+ * factorizations stay synchronous); an update asked for meanwhile runs on the main thread
+ * alone. A worker that wakes late finds no panel left, or a counter tagged with another update,
+ * and does nothing: the split adapts to a busy machine, and each element is computed by one
+ * thread with the same operations whatever the split.
  *
  * The shared memory grows to the largest heap asked for (a shared memory cannot shrink) and is
  * kept until the pool stops: about 8·k·m bytes plus a few blocks for the largest k × m factored
- * (≈ 36 MB after a 2048 × 2048 orthogonal matrix). Heaps under 2¹⁷ doubles (1 MiB) stay in the
+ * (≈ 39 MB after a 2048 × 2048 orthogonal matrix). Heaps under 2¹⁷ doubles (1 MiB) stay in the
  * one-thread memory, and updates under 2²⁰ multiply–adds per product stay on this thread.
  */
 
@@ -125,6 +126,8 @@ class Pool implements ParallelRunner {
   /** Updates split across the threads, and panels run by the workers. */
   readonly stats = { updates: 0, workerPanels: 0 };
   private seq = 0;
+  /** An update is in flight (its `meanwhile` is running). */
+  private running = false;
   private kernelsCache: WasmKernels | null = null;
 
   constructor(
@@ -162,12 +165,20 @@ class Pool implements ParallelRunner {
     return this.kernelsCache;
   }
 
-  run(args: readonly number[], panels: number, local: (panel: number) => void): void {
+  run(
+    args: readonly number[],
+    panels: number,
+    local: (panel: number) => void,
+    meanwhile?: () => void,
+  ): void {
     const ctrl = this.ctrl;
-    if (panels >= CLOSED) {
+    if (panels >= CLOSED || this.running) {
+      // Too many panels for the counter, or an update from `meanwhile` (one update at a time).
       for (let i = 0; i < panels; i++) local(i);
+      meanwhile?.();
       return;
     }
+    this.running = true;
     this.seq = (this.seq + 1) & 0x3fffffff;
     const tag = this.seq & TAG_MASK;
     // The previous update's counter is closed: no late worker can claim a panel while the
@@ -179,14 +190,20 @@ class Pool implements ParallelRunner {
     Atomics.store(ctrl, SEQ, this.seq);
     Atomics.notify(ctrl, SEQ);
     let mine = 0;
-    claimPanels(ctrl, tag, panels, (i) => {
-      mine++;
-      local(i);
-    });
-    for (let d = Atomics.load(ctrl, DONE); d < panels; d = Atomics.load(ctrl, DONE)) {
-      Atomics.wait(ctrl, DONE, d);
+    try {
+      meanwhile?.();
+    } finally {
+      // Even if `meanwhile` threw: the workers may still be writing the heap.
+      claimPanels(ctrl, tag, panels, (i) => {
+        mine++;
+        local(i);
+      });
+      for (let d = Atomics.load(ctrl, DONE); d < panels; d = Atomics.load(ctrl, DONE)) {
+        Atomics.wait(ctrl, DONE, d);
+      }
+      Atomics.store(ctrl, CLAIM, tag * 4096 + CLOSED);
+      this.running = false;
     }
-    Atomics.store(ctrl, CLAIM, tag * 4096 + CLOSED);
     this.stats.updates++;
     this.stats.workerPanels += panels - mine;
     if (Atomics.load(ctrl, STATUS) !== 0) {

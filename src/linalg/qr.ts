@@ -17,20 +17,16 @@
  * of Cᵀ (each panel stays in cache through the three products of a block update), and split
  * across threads when a worker pool runs (`pool-node.ts`, started by `weightinit/node`'s
  * `startWorkerPool`): every row of a panel is computed by one thread with the same operations.
+ * The serial work between two updates overlaps the update (look-ahead): while the other threads
+ * apply a block, this one factors the next panel (whose columns the update did first), or forms
+ * the block's own columns of Q, and prepares the next block's V and T.
  *
  * Results depend on the input and the block sizes only: the same bits on every engine, with or
  * without WebAssembly, with any number of threads.
  */
 import { checkInteger, checkKnownKeys, rangeError, typeError } from '../tensor/errors.js';
 import { larfg } from './householder.js';
-import {
-  applyReflectorToRows,
-  createHeap,
-  gemmABt,
-  type Heap,
-  packQuads,
-  updateBlock,
-} from './kernels.js';
+import { createHeap, gemmABt, type Heap, packQuads, updateBlock } from './kernels.js';
 import { checkFiniteEntries, checkMatrix, transposeInto } from './matrix.js';
 
 /** What {@link householderQR} returns. */
@@ -158,12 +154,11 @@ export function qrTransposed(
   fill: (x: Float64Array) => void,
   r?: Float64Array,
 ): { x: Float64Array; diagR: Float64Array } {
-  const nb = Math.min(blockSize, k);
-  const h = createHeap(heapSize(k, m, nb));
+  const { h, levels } = heapFor(k, m, blockSizes(Math.min(blockSize, k), k));
   const x = h.x;
   fill(x);
   const tau = new Float64Array(k);
-  geqrf(h, k, m, nb, tau);
+  geqrf(h, levels, k, m, tau);
   const diagR = new Float64Array(k);
   const negative = new Uint8Array(k);
   for (let j = 0; j < k; j++) {
@@ -177,7 +172,7 @@ export function qrTransposed(
       for (let j = i; j < k; j++) r[i * k + j] = neg ? 0 - x[j * m + i] : x[j * m + i];
     }
   }
-  orgqr(h, k, m, nb, tau);
+  orgqr(h, levels, k, m, tau);
   // Sign fix: column j of Q (row j of x) times sign(Rⱼⱼ).
   for (let j = 0; j < k; j++) {
     if (negative[j] === 0) continue;
@@ -187,20 +182,29 @@ export function qrTransposed(
   return { x, diagR };
 }
 
-/** Where the blocked algorithm keeps its operands in the heap (indices of doubles). */
-interface Layout {
-  /** Reflectors per outer block (the size the regions are made for). */
-  readonly nb: number;
+/** A block's operands in the heap (indices of doubles), prepared by {@link prepareBlock}. */
+interface Operands {
   /** The block's V, packed dense `ib × len`, zeros and unit diagonal explicit. */
   readonly v: number;
   /** V again, its groups of four rows interleaved for the kernels (`packQuads`). */
   readonly vp: number;
+  /** The block's triangular factor as the right operand B of Y₂ = Y Bᵀ (`ib × ib`). */
+  readonly b: number;
+}
+
+/** Where the blocked algorithm keeps the operands of one level of blocking in the heap. */
+interface Level {
+  /** Reflectors per block at this level (the size the regions are made for). */
+  readonly nb: number;
+  /**
+   * Two sets of operands, used by blocks alternately: while one block is applied (maybe by other
+   * threads), this thread prepares the next one in the other set.
+   */
+  readonly sets: readonly [Operands, Operands];
   /** Y = Cᵀ V (`rows × ib`). */
   readonly y: number;
   /** Y₂ = Y T or Y Tᵀ (`rows × ib`). */
   readonly y2: number;
-  /** The block's triangular factor as the right operand B of Y₂ = Y Bᵀ (`ib × ib`). */
-  readonly b: number;
   /** The Gram matrix VᵀV (`ib × ib`). */
   readonly g: number;
   /** The triangular factor T, `nb × nb` (plain JavaScript array). */
@@ -208,20 +212,35 @@ interface Layout {
 }
 
 /**
- * Doubles in a heap: the matrix, then if blocked V (`nb × m`), V interleaved (`nb × (m + 1)`),
- * Y, Y₂ (`k × nb`), B, G (`nb²`).
+ * The levels' regions of a heap after the matrix (`k × m` at 0), for the block sizes `sizes`
+ * (outer first, {@link blockSizes}), and the heap's size in doubles. At a level of blocks of
+ * `nb`: two sets of V (`nb × m`), V interleaved (`nb × (m + 1)`) and B (`nb²`); then Y, Y₂
+ * (`rows × nb`, with rows ≤ k at the outer level, less than the enclosing block inside) and G.
  */
-function heapSize(k: number, m: number, nb: number): number {
-  return k * m + (nb < k ? nb * m + nb * (m + 1) + 2 * k * nb + 2 * nb * nb : 0);
+function levels(k: number, m: number, sizes: readonly number[]): { levels: Level[]; size: number } {
+  let at = k * m;
+  const take = (n: number) => {
+    const offset = at;
+    at += n;
+    return offset;
+  };
+  const out: Level[] = [];
+  for (let i = 0; i < sizes.length; i++) {
+    const nb = sizes[i];
+    const rows = i === 0 ? k : sizes[i - 1];
+    const set = (): Operands => ({ v: take(nb * m), vp: take(nb * (m + 1)), b: take(nb * nb) });
+    const sets: [Operands, Operands] = [set(), set()];
+    const y = take(rows * nb);
+    const y2 = take(rows * nb);
+    out.push({ nb, sets, y, y2, g: take(nb * nb), t: new Float64Array(nb * nb) });
+  }
+  return { levels: out, size: at };
 }
 
-function layout(k: number, m: number, nb: number): Layout {
-  const v = k * m;
-  const vp = v + nb * m;
-  const y = vp + nb * (m + 1);
-  const y2 = y + k * nb;
-  const b = y2 + k * nb;
-  return { nb, v, vp, y, y2, b, g: b + nb * nb, t: new Float64Array(nb * nb) };
+/** A heap for a `k × m` matrix blocked by `sizes`, with its levels. */
+function heapFor(k: number, m: number, sizes: readonly number[]): { h: Heap; levels: Level[] } {
+  const L = levels(k, m, sizes);
+  return { h: createHeap(L.size), levels: L.levels };
 }
 
 /** The block sizes, outer first: `[nb, 8]`, `[nb]` if `nb ≤ 8`, `[]` if unblocked. */
@@ -244,10 +263,10 @@ export function geqrfTransposed(
   blockSize: number,
   tau: Float64Array,
 ): void {
-  const nb = Math.min(blockSize, k);
-  const h = createHeap(heapSize(k, m, nb));
+  const sizes = blockSizes(Math.min(blockSize, k), k);
+  const { h, levels } = heapFor(k, m, sizes);
   h.x.set(w);
-  geqrf(h, k, m, nb, tau);
+  geqrf(h, levels, k, m, tau);
   w.set(h.x.subarray(0, k * m));
 }
 
@@ -263,88 +282,99 @@ export function orgqrTransposed(
   blockSize: number,
   tau: Float64Array,
 ): void {
-  const nb = Math.min(blockSize, k);
-  const h = createHeap(heapSize(k, m, nb));
+  const sizes = blockSizes(Math.min(blockSize, k), k);
+  const { h, levels } = heapFor(k, m, sizes);
   h.x.set(w);
-  orgqr(h, k, m, nb, tau);
+  orgqr(h, levels, k, m, tau);
   w.set(h.x.subarray(0, k * m));
 }
 
-/** `dgeqrf` on the heap's matrix (`k × m` at offset 0), `nb` reflectors per block. */
-function geqrf(h: Heap, k: number, m: number, nb: number, tau: Float64Array): void {
-  const sizes = blockSizes(nb, k);
-  if (sizes.length === 0) {
-    geqr2(h.x, m, 0, k, k, tau);
-  } else {
-    factorBlocked(h, m, layout(k, m, nb), tau, 0, k, sizes, 0);
-  }
+/** `dgeqrf` on the heap's matrix (`k × m` at offset 0), blocked as `levels` say. */
+function geqrf(h: Heap, levels: readonly Level[], k: number, m: number, tau: Float64Array): void {
+  factorBlocked(h, m, levels, 0, tau, 0, k);
 }
 
 /**
  * Factors columns `j0 … j1−1` of A and applies their reflectors to the columns up to `j1 − 1`,
- * blocked by `sizes[level]` (LAPACK's `dgeqrf` loop): each panel is factored the same way one
- * level down (by `dgeqr2` at the last level), then applied to the columns on its right as a block.
+ * blocked as `levels[level]` says (LAPACK's `dgeqrf` loop; `dgeqr2` past the last level): each
+ * panel is factored the same way one level down, then applied to the columns on its right as a
+ * block. With look-ahead: the block's update does the next panel's columns first, and this
+ * thread factors that panel (and prepares its block) while other threads update the others.
  */
 function factorBlocked(
   h: Heap,
   m: number,
-  L: Layout,
+  levels: readonly Level[],
+  level: number,
   tau: Float64Array,
   j0: number,
   j1: number,
-  sizes: readonly number[],
-  level: number,
 ): void {
-  const nb = level < sizes.length ? sizes[level] : j1 - j0;
-  if (nb >= j1 - j0) {
-    geqr2(h.x, m, j0, j1, j1, tau);
+  const L = levels[level];
+  if (L === undefined || L.nb >= j1 - j0) {
+    geqr2(h, m, j0, j1, j1, tau);
     return;
   }
-  for (let j = j0; j < j1; j += nb) {
-    const ib = Math.min(nb, j1 - j);
-    factorBlocked(h, m, L, tau, j, j + ib, sizes, level + 1);
-    // Columns j+ib … j1−1 of A: C ← Hᵀ C, i.e. Cᵀ ← Cᵀ − (Cᵀ V) T Vᵀ.
-    if (j + ib < j1) applyBlock(h, m, L, j, ib, j1, tau, false);
+  let j = j0;
+  let ib = Math.min(L.nb, j1 - j);
+  factorBlocked(h, m, levels, level + 1, tau, j, j + ib);
+  let set = 0;
+  if (j + ib < j1) prepareBlock(h, m, L, L.sets[set], j, ib, tau, false);
+  while (j + ib < j1) {
+    const next = j + ib;
+    const nextIb = Math.min(L.nb, j1 - next);
+    const later = next + nextIb < j1;
+    const ops = L.sets[set ^ 1];
+    // Columns next … j1−1 of A: C ← Hᵀ C, the next panel's first.
+    applyBlock(h, m, L, L.sets[set], j, ib, j1, nextIb, () => {
+      factorBlocked(h, m, levels, level + 1, tau, next, next + nextIb);
+      if (later) prepareBlock(h, m, L, ops, next, nextIb, tau, false);
+    });
+    j = next;
+    ib = nextIb;
+    set ^= 1;
   }
 }
 
 /** `dorgqr` on the heap's matrix, from the output of {@link geqrf}. */
-function orgqr(h: Heap, k: number, m: number, nb: number, tau: Float64Array): void {
-  const sizes = blockSizes(nb, k);
-  if (sizes.length === 0) {
-    org2r(h.x, m, 0, k, tau);
-  } else {
-    formBlocked(h, m, layout(k, m, nb), tau, 0, k, sizes, 0);
-  }
+function orgqr(h: Heap, levels: readonly Level[], k: number, m: number, tau: Float64Array): void {
+  formBlocked(h, m, levels, 0, tau, 0, k);
 }
 
 /**
  * Forms columns `i0 … i1−1` of Q in place of their reflectors, given that the columns after
  * them (up to `i1 − 1` at this level) are formed: LAPACK's `dorgqr` loop, blocks from the last,
  * each applied as a block to the formed columns on its right, then formed one level down (by
- * `dorg2r` at the last level).
+ * `dorg2r` past the last level). The two touch different columns: this thread forms a block
+ * (and prepares the next) while other threads apply it.
  */
 function formBlocked(
   h: Heap,
   m: number,
-  L: Layout,
+  levels: readonly Level[],
+  level: number,
   tau: Float64Array,
   i0: number,
   i1: number,
-  sizes: readonly number[],
-  level: number,
 ): void {
-  const nb = level < sizes.length ? sizes[level] : i1 - i0;
-  if (nb >= i1 - i0) {
-    org2r(h.x, m, i0, i1 - i0, tau);
+  const L = levels[level];
+  if (L === undefined || L.nb >= i1 - i0) {
+    org2r(h, m, i0, i1 - i0, tau);
     return;
   }
+  const nb = L.nb;
   const last = i0 + Math.floor((i1 - i0 - 1) / nb) * nb;
-  for (let i = last; i >= i0; i -= nb) {
-    const ib = Math.min(nb, i1 - i);
-    // Columns i+ib … i1−1 of Q: C ← H C, i.e. Cᵀ ← Cᵀ − (Cᵀ V) Tᵀ Vᵀ.
-    if (i + ib < i1) applyBlock(h, m, L, i, ib, i1, tau, true);
-    formBlocked(h, m, L, tau, i, i + ib, sizes, level + 1);
+  formBlocked(h, m, levels, level + 1, tau, last, i1);
+  let set = 0;
+  if (last > i0) prepareBlock(h, m, L, L.sets[set], last - nb, nb, tau, true);
+  for (let i = last - nb; i >= i0; i -= nb) {
+    const ops = L.sets[set ^ 1];
+    // Columns i+nb … i1−1 of Q: C ← H C.
+    applyBlock(h, m, L, L.sets[set], i, nb, i1, 0, () => {
+      formBlocked(h, m, levels, level + 1, tau, i, i + nb);
+      if (i > i0) prepareBlock(h, m, L, ops, i - nb, nb, tau, true);
+    });
+    set ^= 1;
   }
 }
 
@@ -353,7 +383,7 @@ function formBlocked(
  * reflector to the columns (rows of w) up to `rowEnd − 1`.
  */
 function geqr2(
-  w: Float64Array,
+  h: Heap,
   m: number,
   j0: number,
   j1: number,
@@ -362,9 +392,9 @@ function geqr2(
 ): void {
   for (let c = j0; c < j1; c++) {
     const vb = c * m;
-    const t = larfg(w, vb + c, m - c, 1);
+    const t = larfg(h.x, vb + c, m - c, 1);
     tau[c] = t;
-    if (t !== 0 && c + 1 < rowEnd) applyReflectorToRows(w, m, vb, c, c + 1, rowEnd, t);
+    if (t !== 0 && c + 1 < rowEnd) h.reflect(m, vb, c, c + 1, rowEnd, t);
   }
 }
 
@@ -372,12 +402,13 @@ function geqr2(
  * Unblocked formation (`dorg2r`) of columns `i … i+ib−1` of Q, in place of their reflectors,
  * given that columns `i+ib…` are already formed. Zeroes rows `0 … i−1` of these columns.
  */
-function org2r(w: Float64Array, m: number, i: number, ib: number, tau: Float64Array): void {
+function org2r(h: Heap, m: number, i: number, ib: number, tau: Float64Array): void {
+  const w = h.x;
   const end = i + ib;
   for (let c = end - 1; c >= i; c--) {
     const vb = c * m;
     const t = tau[c];
-    if (c + 1 < end && t !== 0) applyReflectorToRows(w, m, vb, c, c + 1, end, t);
+    if (c + 1 < end && t !== 0) h.reflect(m, vb, c, c + 1, end, t);
     if (t === 0) {
       w.fill(0, vb + c + 1, vb + m); // τ = 0: v is zero (no −0 from 0 · −τ)
     } else {
@@ -390,18 +421,18 @@ function org2r(w: Float64Array, m: number, i: number, ib: number, tau: Float64Ar
 }
 
 /**
- * Applies the block of reflectors `j … j+ib−1` (H = H_j ⋯ H_{j+ib−1} = I − V T Vᵀ) to the
- * columns `j+ib … end−1` of A, rows `j … m−1`: Hᵀ C for the factorization (`dlarfb` 'L','T'),
- * H C when forming Q (`transposeT`; 'L','N'). In the transposed layout C is a block of rows of
- * the heap's matrix, and every step is a product of the kernels.
+ * Prepares the block of reflectors `j … j+ib−1` (H = H_j ⋯ H_{j+ib−1} = I − V T Vᵀ) in `ops`:
+ * V packed (rows `j … m−1` of A) and interleaved, and B such that Y·Bᵀ is Y·T for the
+ * factorization (`dlarfb` 'L','T': B = Tᵀ) or Y·Tᵀ when forming Q (`transposeT`, 'L','N': B = T).
+ * Reads only the block's own rows of the heap's matrix.
  */
-function applyBlock(
+function prepareBlock(
   h: Heap,
   m: number,
-  L: Layout,
+  L: Level,
+  ops: Operands,
   j: number,
   ib: number,
-  end: number,
   tau: Float64Array,
   transposeT: boolean,
 ): void {
@@ -410,24 +441,42 @@ function applyBlock(
   // Pack V (ib × len): row l is (0 … 0, 1, v_{j+l}) with the 1 at position l.
   for (let l = 0; l < ib; l++) {
     const src = (j + l) * m + j;
-    const dst = L.v + l * len;
+    const dst = ops.v + l * len;
     x.fill(0, dst, dst + l);
     x[dst + l] = 1;
     x.copyWithin(dst + l + 1, src + l + 1, src + len);
   }
-  packQuads(x, L.v, ib, len, L.vp);
+  packQuads(x, ops.v, ib, len, ops.vp);
   // T from the Gram matrix G = VᵀV (all of it: the kernels are faster than the triangle).
-  gemmABt(h, L.v, len, ib, L.v, len, ib, len, L.g, L.vp);
+  gemmABt(h, ops.v, len, ib, ops.v, len, ib, len, L.g, ops.vp);
   const t = L.t;
   larft(x, L.g, ib, tau, j, t);
-  // B such that Y·Bᵀ is Y·T (factorization: B = Tᵀ) or Y·Tᵀ (forming Q: B = T).
   for (let l = 0; l < ib; l++) {
-    for (let p = 0; p < ib; p++) x[L.b + l * ib + p] = transposeT ? t[l * ib + p] : t[p * ib + l];
+    for (let p = 0; p < ib; p++) x[ops.b + l * ib + p] = transposeT ? t[l * ib + p] : t[p * ib + l];
   }
+}
+
+/**
+ * Applies the block of reflectors `j … j+ib−1`, prepared in `ops`, to the columns `j+ib … end−1`
+ * of A, rows `j … m−1` (in the transposed layout C is a block of rows of the heap's matrix, and
+ * every step is a product of the kernels): the first `first` columns first, then the others
+ * while this thread runs `meanwhile` (see {@link updateBlock}).
+ */
+function applyBlock(
+  h: Heap,
+  m: number,
+  L: Level,
+  ops: Operands,
+  j: number,
+  ib: number,
+  end: number,
+  first: number,
+  meanwhile: () => void,
+): void {
+  const len = m - j;
   const rows = end - j - ib;
   const cOff = (j + ib) * m + j;
-  // Y = Cᵀ V, Y₂ = Y T or Y Tᵀ, Cᵀ ← Cᵀ − Y₂ Vᵀ: row panels of Cᵀ, on several threads if any.
-  updateBlock(h, m, cOff, rows, L.v, len, ib, L.y, L.y2, L.b, L.vp);
+  updateBlock(h, m, cOff, rows, ops.v, len, ib, L.y, L.y2, ops.b, ops.vp, first, meanwhile);
 }
 
 /**

@@ -37,6 +37,8 @@ import {
   I32_ADD,
   I32_AND,
   I32_GE_U,
+  I32_GT_U,
+  I32_LE_U,
   I32_LT_U,
   I32_MUL,
   I32_SHR_U,
@@ -78,6 +80,16 @@ export type SubKernel = (
   len: number,
 ) => void;
 
+/** `reflect(row, rowStride, rows, v, len, tau)`. */
+export type ReflectKernel = (
+  row: number,
+  rowStride: number,
+  rows: number,
+  v: number,
+  len: number,
+  tau: number,
+) => void;
+
 /** An instance of the kernels on its own memory. */
 export interface WasmKernels {
   /** The instance's memory, at least the bytes asked for. */
@@ -88,6 +100,7 @@ export interface WasmKernels {
   readonly abtp: AbtKernel;
   /** `sub` with B's groups of four rows interleaved (the stride is that of the groups). */
   readonly subp: SubKernel;
+  readonly reflect: ReflectKernel;
 }
 
 /** Vector loads and stores of f64 data (alignment hint 8 bytes). */
@@ -277,11 +290,81 @@ function subFunction(packed: boolean): Fn {
 }
 
 /**
+ * `reflect`: applies the reflector H = I − τ (1, v)(1, v)ᵀ to `rows` rows x (row i at
+ * `row + i·rowStride`, `len + 1` elements): s = x₀ + Σₜ vₜ·xₜ₊₁ (in increasing t), s ← s·τ,
+ * x₀ ← x₀ − s, xₜ₊₁ ← xₜ₊₁ − s·vₜ: `applyReflectorToRows` of `kernels.ts`, the same operations.
+ * The sums run in order, so the rows are taken four at a time (four independent sums), then two,
+ * then one; the updates two elements at a time.
+ */
+function reflectFunction(): Fn {
+  const params = ['row', 'rs', 'rows', 'v', 'len', 'tau'];
+  const f = new Fn('reflect', params, [I32, I32, I32, I32, I32, F64]);
+  f.local(I32, 'r', 'pv', 'end', 'o');
+  f.local(I32, 'p0', 'p1', 'p2', 'p3');
+  f.local(F64, 's0', 's1', 's2', 's3', 'vt');
+  f.local(V128, 'w');
+  const p = ['p0', 'p1', 'p2', 'p3'];
+  const s = ['s0', 's1', 's2', 's3'];
+  /** Rows r … r+n−1 (n = 4, 2 or 1) while n rows are left. */
+  const group = (n: number) => {
+    f.emit(BLOCK, LOOP);
+    f.emit('r', i32(n), I32_ADD, 'rows', I32_GT_U, brIf(1));
+    f.set('p0', 'row', 'r', 'rs', I32_MUL, I32_ADD);
+    for (let i = 1; i < n; i++) f.set(p[i], p[i - 1], 'rs', I32_ADD);
+    for (let i = 0; i < n; i++) f.set(s[i], p[i], f64Load());
+    // The sums: o runs over the bytes of v.
+    f.set('o', i32(0));
+    f.emit(BLOCK, 'o', 'end', I32_GE_U, brIf(0), LOOP);
+    f.set('vt', 'v', 'o', I32_ADD, f64Load());
+    for (let i = 0; i < n; i++) {
+      f.set(s[i], s[i], 'vt', p[i], 'o', I32_ADD, f64Load(8), F64_MUL, F64_ADD);
+    }
+    f.set('o', 'o', i32(8), I32_ADD);
+    f.emit('o', 'end', I32_LT_U, brIf(0), END, END);
+    for (let i = 0; i < n; i++) {
+      f.set(s[i], s[i], 'tau', F64_MUL);
+      f.emit(p[i], p[i], f64Load(), s[i], F64_SUB, f64Store());
+    }
+    // The updates, two elements at a time, then the odd one.
+    f.set('o', i32(0));
+    f.emit(BLOCK, 'o', i32(16), I32_ADD, 'end', I32_GT_U, brIf(0), LOOP);
+    f.set('w', 'v', 'o', I32_ADD, vLoad());
+    for (let i = 0; i < n; i++) {
+      f.set('pv', p[i], 'o', I32_ADD);
+      f.emit('pv', 'pv', vLoad(8), s[i], F64X2_SPLAT, 'w', F64X2_MUL, F64X2_SUB, vStore(8));
+    }
+    f.set('o', 'o', i32(16), I32_ADD);
+    f.emit('o', i32(16), I32_ADD, 'end', I32_LE_U, brIf(0), END, END);
+    f.emit('o', 'end', I32_LT_U, IF);
+    f.set('vt', 'v', 'o', I32_ADD, f64Load());
+    for (let i = 0; i < n; i++) {
+      f.set('pv', p[i], 'o', I32_ADD);
+      f.emit('pv', 'pv', f64Load(8), s[i], 'vt', F64_MUL, F64_SUB, f64Store(8));
+    }
+    f.emit(END);
+    f.set('r', 'r', i32(n), I32_ADD);
+    f.emit(br(0), END, END);
+  };
+  f.set('end', 'len', i32(8), I32_MUL);
+  f.set('r', i32(0));
+  group(4);
+  group(2);
+  group(1);
+  return f;
+}
+
+/**
  * The module's bytes: imports `env.memory` (a shared memory of at most `sharedMaxPages` pages if
- * given, for worker threads), exports `abt`, `sub`, `abtp` and `subp`.
+ * given, for worker threads), exports `abt`, `sub`, `abtp`, `subp` and `reflect`.
  */
 export function kernelModuleBytes(sharedMaxPages?: number): Uint8Array {
-  const fns = [abtFunction(false), subFunction(false), abtFunction(true), subFunction(true)];
+  const fns = [
+    abtFunction(false),
+    subFunction(false),
+    abtFunction(true),
+    subFunction(true),
+    reflectFunction(),
+  ];
   return moduleBytes(fns, 1, [], sharedMaxPages);
 }
 
@@ -329,6 +412,7 @@ function kernelsOf(exports: Record<string, unknown>): Omit<WasmKernels, 'buffer'
     sub: exports.sub as SubKernel,
     abtp: exports.abtp as AbtKernel,
     subp: exports.subp as SubKernel,
+    reflect: exports.reflect as ReflectKernel,
   };
 }
 

@@ -1,10 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import {
+  applyReflectorToRows,
   createHeap,
   gemmABt,
   gemmSubAB,
   packQuads,
   setWasmKernels,
+  updateBlock,
 } from '../../src/linalg/kernels.js';
 import { orthogonalize } from '../../src/linalg/orthogonal.js';
 import { householderQR } from '../../src/linalg/qr.js';
@@ -93,6 +95,65 @@ describe('kernels', () => {
       expect(maxAbsDiff(wasm.c, c)).toBeLessThan(1e-12 * len);
     });
   }
+
+  // Rows in groups of four, two and one; lengths odd and even, 0 and over a chunk.
+  for (const [rows, len] of [
+    [1, 0],
+    [1, 1],
+    [2, 2],
+    [3, 5],
+    [7, 64],
+    [9, 255],
+    [12, 300],
+  ]) {
+    it(`reflect (rows=${rows}, len=${len}): the bits of applyReflectorToRows, in wasm and JS`, () => {
+      // Rows of length m = c + 1 + len, the reflector in row 0, the rows 1 … rows after it.
+      const c = 3;
+      const m = c + 1 + len;
+      const input = gaussian((rows + 1) * m, rows * 31 + len);
+      const run = () => {
+        const h = createHeap(input.length + 2);
+        h.x.fill(Number.NaN);
+        h.x.set(input);
+        h.reflect(m, 0, c, 1, rows + 1, 1.25);
+        return h.x.slice(0, input.length + 2);
+      };
+      const [wasm, js] = both(run);
+      const expected = Float64Array.from(input);
+      applyReflectorToRows(expected, m, 0, c, 1, rows + 1, 1.25);
+      expect(wasm.subarray(0, input.length)).toEqual(expected);
+      expect(js.subarray(0, input.length)).toEqual(expected);
+      expect(wasm[input.length]).toBeNaN(); // nothing written past the rows
+      // H x = x − τ (vᵀx) v with v = (1, row 0 after c): the values.
+      for (let r = 1; r <= rows; r++) {
+        let s = input[r * m + c];
+        for (let t = 0; t < len; t++) s += input[c + 1 + t] * input[r * m + c + 1 + t];
+        expect(Math.abs(expected[r * m + c] - (input[r * m + c] - 1.25 * s))).toBeLessThan(1e-12);
+      }
+    });
+  }
+
+  it('updateBlock: the first rows and `meanwhile` on this thread, the same bits as rows in order', () => {
+    // C (20 × 40, stride 40), V (8 × 40), Y, Y₂ (20 × 8), B (8 × 8), V interleaved.
+    const m = 40;
+    const [c, v, y, y2, b, vp] = [0, 800, 1120, 1280, 1440, 1504];
+    const run = (first: number) => {
+      const h = createHeap(vp + 8 * (m + 1));
+      h.x.set(gaussian(vp, 9));
+      packQuads(h.x, v, 8, m, vp);
+      const seen: number[] = [];
+      updateBlock(h, m, c, 20, v, m, 8, y, y2, b, vp, first, () => {
+        seen.push(h.x[c + 3 * m]); // row 3: updated already if first > 3
+      });
+      return { c: h.x.slice(c, c + 20 * m), seen };
+    };
+    const plain = run(0);
+    for (const first of [4, 16, 25]) {
+      const r = run(first);
+      expect(r.c).toEqual(plain.c);
+      expect(r.seen).toEqual([plain.c[3 * m]]);
+    }
+  });
 
   it('reads no stale memory: a heap full of NaN before a factorization changes nothing', () => {
     const a = gaussian(200 * 150, 4);

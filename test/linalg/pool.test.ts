@@ -1,5 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createHeap, setParallelRunner, setWasmKernels } from '../../src/linalg/kernels.js';
+import {
+  createHeap,
+  packQuads,
+  setParallelRunner,
+  setWasmKernels,
+  updateBlock,
+} from '../../src/linalg/kernels.js';
 import { orthogonalize } from '../../src/linalg/orthogonal.js';
 import {
   linalgPoolReady,
@@ -80,6 +86,53 @@ describe('QR worker pool', () => {
     const first = orthogonalize(a, 400, 400);
     for (let i = 0; i < 3; i++) expect(orthogonalize(a, 400, 400)).toEqual(first);
     expect(linalgPoolStats().workerPanels).toBeGreaterThan(before);
+  });
+
+  it('updateBlock: `meanwhile` runs while the workers update, the same bits; if it throws, the update still ends', () => {
+    // Two problems side by side in one heap: C (200 × 64), V (32 × 64), Y, Y₂, B, V interleaved.
+    const m = 64;
+    const rows = 200;
+    const [c, v, y, y2, b, vp, size] = [0, 12800, 14848, 21248, 27648, 28672, 30752];
+    const input = gaussian(vp, 3);
+    const h = createHeap(2 * size);
+    const update = (at: number, meanwhile?: () => void) => {
+      updateBlock(
+        h,
+        m,
+        at + c,
+        rows,
+        at + v,
+        m,
+        32,
+        at + y,
+        at + y2,
+        at + b,
+        at + vp,
+        16,
+        meanwhile,
+      );
+      return h.x.slice(at + c, at + c + rows * m);
+    };
+    const reset = () => {
+      for (const at of [0, size]) {
+        h.x.set(input, at);
+        packQuads(h.x, at + v, 32, m, at + vp);
+      }
+    };
+    reset();
+    const expected = update(0);
+    reset();
+    let nested: Float64Array | undefined;
+    // An update started from `meanwhile` runs on this thread (one update at a time).
+    expect(update(0, () => (nested = update(size)))).toEqual(expected);
+    expect(nested).toEqual(expected);
+    reset();
+    expect(() =>
+      update(0, () => {
+        throw new Error('meanwhile failed');
+      }),
+    ).toThrow('meanwhile failed');
+    expect(h.x.slice(c, c + rows * m)).toEqual(expected);
   });
 
   it('a second start keeps the running pool', () => {
