@@ -25,6 +25,8 @@
  * Memory (imported as `env.memory`, byte offsets, see {@link LAYOUT}):
  * - ZT32 (0): 256 × (ZIG_W32[t], ZIG_TH[t]); ZT64 (4096): 256 × (ZIG_W64[t], ZIG_TH[t]);
  *   ZF (8192): ZIG_F[0 … 128]; QT (10240): the wedge's lines (a, b, a′, b′) per layer (32 bytes).
+ * - ZQ (14336): the float32 ziggurat's quick test, per fill: 256 × (ZIG_W32[t]: f64, L: i32,
+ *   D: i32), written by the driver (see {@link zigFunction}).
  * - SCR: the Philox words of up to {@link GB} blocks; MASK: the ziggurat's rejected lanes of a
  *   batch (a byte per 16 bytes of words).
  * - OUT: a chunk of up to {@link CHUNK} outputs (float32, float64 or words), starting between
@@ -153,7 +155,9 @@ const ZT64 = 4096;
 const ZF = 8192;
 /** The wedge's quick bounds: per layer i, (a, b) of a lower and (a, b) of an upper line a + b·|x|. */
 const QT = 10240;
-const SCR = 14336;
+/** The float32 fast path's table of a fill: per byte t, W32[t] and its accepted m ∈ [L, L + D). */
+const ZQ = 14336;
+const SCR = ZQ + 4096;
 /** Blocks of Philox words generated per batch (1 KiB, stays in L1 while converted). */
 const GB = 64;
 /** The fast path's rejected lanes: a byte per vector of words of a batch (GB bytes). */
@@ -163,7 +167,7 @@ const MASK = SCR + 16 * GB;
  * destination plus 2 KiB, assuming a page-aligned destination buffer (large typed arrays are):
  * copying between addresses equal modulo 4 KiB is several times slower (4K aliasing).
  */
-const OUT = 16384 + 2048;
+const OUT = 20480 + 2048;
 /** Elements per chunk (per call of a sampler kernel). */
 const CHUNK = 16384;
 const REJ = OUT + 4096 + 8 * CHUNK;
@@ -180,9 +184,11 @@ const UNROLL = 5;
 /**
  * What the drivers need of the memory layout: the outputs' base (OUT), the chunk (CHUNK
  * elements), the rejections (REJ), the blocks per call (a multiple of QUANTUM), the tables'
- * end (TABLES: the bytes to copy into a new instance's memory) and the memory's pages.
+ * end (TABLES: the bytes to copy into a new instance's memory), the memory's pages, and where a
+ * job's table goes (ZQ).
  */
 export const LAYOUT = {
+  ZQ,
   OUT,
   CHUNK,
   REJ,
@@ -435,21 +441,24 @@ function uniform64Function(): Fn {
 }
 
 /**
- * `zig32` / `zig64(k0, k1, lo, hi, n, dst, bounded, mean, std, a, b)` → rejections: the
- * ziggurat fast path of the normal and truncated-normal samplers. Per element: byte t and
- * x = m·W[t] (m = w ≫ 8, or (w₀ ≫ 8)·2²⁹ + (w₁ ≫ 3) for float64), output mean + std·x;
- * accepted if |x| < TH[t] (and a ≤ x ≤ b if `bounded`: bounds inside which no output needs
- * clamping), else appended to REJ: after each batch, in order, from a byte mask per vector
- * (no branch per vector: 15-20 % faster on the truncated normal than recording lanes as they come).
+ * `zig64(k0, k1, lo, hi, n, dst, bounded, mean, std, a, b)` / `zig32(k0, k1, lo, hi, n, dst,
+ * mean, std)` → rejections: the ziggurat fast path of the normal and truncated-normal samplers.
+ * Per element: byte t and x = m·W[t] (m = w ≫ 8, or (w₀ ≫ 8)·2²⁹ + (w₁ ≫ 3) for float64),
+ * output mean + std·x; accepted if |x| < TH[t] and a ≤ x ≤ b (bounds inside which no output
+ * needs clamping, ±∞ if not `bounded`), else appended to REJ: after each batch, in order, from a
+ * byte mask per vector (no branch per vector: 15-20 % faster on the truncated normal than
+ * recording lanes as they come). For float32 these conditions hold exactly for the integers m of
+ * an interval [L, L + D) per t (each is monotone in m: x = ±m·|W[t]|), computed per fill by the
+ * driver into ZQ with W[t]: the test is (m − L) < D, unsigned, in i32 lanes (no float compares).
  */
 function zigFunction(wide: boolean): Fn {
   const lanes = wide ? 2 : 4;
   const halves = wide ? 1 : 2;
   return sampler(
     wide ? 'zig64' : 'zig32',
-    ['bounded', 'mean', 'std', 'a', 'b'],
+    wide ? ['bounded', 'mean', 'std', 'a', 'b'] : ['mean', 'std'],
     (f) => {
-      splats(f, 'mean', 'std', 'a', 'b');
+      splats(f, 'mean', 'std', ...(wide ? ['a', 'b'] : []));
       f.local(V128, 'w', 'm', 'e0', 'e1', 'e2', 'e3', 'x0', 'x1', 'v0', 'v1', 'ok0', 'ok1', 's29');
       f.local(I32, 'bits', 'q', 'j', 'w0', 't0', 'q2');
       f.local(I64, 'mm');
@@ -458,9 +467,10 @@ function zigFunction(wide: boolean): Fn {
     },
     (f) => {
       f.set('w', 'p', V_LOAD());
-      // Table entries (W[t], TH[t]) of each element's byte t (its first word's low byte).
+      // Table entries (W[t], TH[t]) or (W[t], L, D) of each element's byte t (its first word's
+      // low byte).
       for (let j = 0; j < lanes; j++) {
-        f.set(`e${j}`, 'p', i32Load8U((16 / lanes) * j), i32(4), I32_SHL, V_LOAD(wide ? ZT64 : 0));
+        f.set(`e${j}`, 'p', i32Load8U((16 / lanes) * j), i32(4), I32_SHL, V_LOAD(wide ? ZT64 : ZQ));
       }
       if (wide) {
         // m = (w₀ ≫ 8)·2²⁹ + (w₁ ≫ 3) for the two elements (w₀, w₁), (w₂, w₃)
@@ -475,23 +485,23 @@ function zigFunction(wide: boolean): Fn {
         f.set('x1', 'x1', 'e2', 'e3', shuffle64(0, 2), F64X2_MUL);
       }
       for (let h = 0; h < halves; h++) {
-        const th = [`e${2 * h}`, `e${2 * h + 1}`, shuffle64(1, 3)];
-        f.set(`ok${h}`, `x${h}`, F64X2_ABS, ...th, F64X2_LT);
         f.set(`v${h}`, 'stdv', `x${h}`, F64X2_MUL, 'meanv', F64X2_ADD);
       }
-      f.emit('bounded', IF);
-      for (let h = 0; h < halves; h++) {
-        const [x, ok] = [`x${h}`, `ok${h}`];
-        f.set(ok, ok, x, 'av', F64X2_GE, V_AND, x, 'bv', F64X2_LE, V_AND);
-      }
-      f.emit(END);
       if (wide) {
+        f.set('ok0', 'x0', F64X2_ABS, 'e0', 'e1', shuffle64(1, 3), F64X2_LT);
+        f.emit('bounded', IF);
+        f.set('ok0', 'ok0', 'x0', 'av', F64X2_GE, V_AND, 'x0', 'bv', F64X2_LE, V_AND);
+        f.emit(END);
         f.emit('o', 'v0', V_STORE());
         f.set('bits', 'ok0', I64X2_BITMASK);
       } else {
         f.emit('o', 'v0', F32X4_DEMOTE_F64X2_ZERO, 'v1', F32X4_DEMOTE_F64X2_ZERO);
         f.emit(shuffle32(0, 1, 4, 5), V_STORE());
-        f.set('bits', 'ok0', 'ok1', shuffle32(0, 2, 4, 6), I32X4_BITMASK);
+        // (L, D) of lanes (0, 1) and (2, 3), then m − L < D
+        f.set('ok0', 'e0', 'e1', shuffle32(2, 3, 6, 7));
+        f.set('ok1', 'e2', 'e3', shuffle32(2, 3, 6, 7));
+        f.emit('m', 'ok0', 'ok1', shuffle32(0, 2, 4, 6), I32X4_SUB, 'ok0', 'ok1');
+        f.set('bits', shuffle32(1, 3, 5, 7), I32X4_LT_U, I32X4_BITMASK);
       }
       // The rejected lanes (bits clear) of vector (p − SCR)/16 of the batch, in a byte of MASK.
       f.emit('p', i32(4), I32_SHR_U, 'bits', i32((1 << lanes) - 1), I32_XOR);

@@ -24,12 +24,13 @@ import { ZIG_F, ZIG_X } from './ziggurat-tables.js';
 export type FastKernel = 'words' | 'uniform32' | 'uniform64' | 'zig32' | 'zig64' | 'count';
 
 /**
- * A fill on the kernels, as plain data (so that a worker can run it): chunk after chunk,
- * `fast(k0, k1, lo, hi, nBlocks, dst, ...args)` writes the outputs and returns its number of
- * rejections, which `slow(k0, k1, count, elo, ehi, dst, ...slowArgs)` (if any) completes,
- * returning how many are left for JavaScript.
+ * A fill on the kernels, as plain data (so that a worker can run it): `table` (if any) written at
+ * `layout.ZQ`, then chunk after chunk, `fast(k0, k1, lo, hi, nBlocks, dst, ...args)` writes the
+ * outputs and returns its number of rejections, which `slow(k0, k1, count, elo, ehi, dst,
+ * ...slowArgs)` (if any) completes, returning how many are left for JavaScript.
  */
 export interface Job {
+  readonly table: Uint8Array | null;
   readonly k0: number;
   readonly k1: number;
   readonly fast: FastKernel;
@@ -100,6 +101,8 @@ export function runJob(w: Kernels, job: Job, out: Out, start: number, finish: Fi
   const slow = job.slow === null ? null : w.fns[job.slow];
   const { k0, k1, args, slowArgs } = job;
   const n = out.length;
+  if (job.table !== null)
+    new Uint8Array(w.u32.buffer, w.layout.ZQ, job.table.length).set(job.table);
   const wide = out instanceof Float64Array;
   const view = wide ? w.f64 : out instanceof Float32Array ? w.f32 : w.u32;
   const epb = wide ? 2 : 4;
@@ -290,7 +293,7 @@ export function wasmUniform(
   if (ds * scale !== d) return false;
   if (!narrow) {
     return run(
-      { k0, k1, fast: 'uniform64', args: [low, ds, t], slow: null, slowArgs: [] },
+      { table: null, k0, k1, fast: 'uniform64', args: [low, ds, t], slow: null, slowArgs: [] },
       out,
       start,
       null,
@@ -307,7 +310,7 @@ export function wasmUniform(
     else lo = mid + 1;
   }
   return run(
-    { k0, k1, fast: 'uniform32', args: [low, ds, lo], slow: null, slowArgs: [] },
+    { table: null, k0, k1, fast: 'uniform32', args: [low, ds, lo], slow: null, slowArgs: [] },
     out,
     start,
     null,
@@ -316,7 +319,12 @@ export function wasmUniform(
 
 /** The primary words of `uniformBits`; false if it did not run. */
 export function wasmBits(k0: number, k1: number, out: Uint32Array, start: number): boolean {
-  return run({ k0, k1, fast: 'words', args: [], slow: null, slowArgs: [] }, out, start, null);
+  return run(
+    { table: null, k0, k1, fast: 'words', args: [], slow: null, slowArgs: [] },
+    out,
+    start,
+    null,
+  );
 }
 
 /**
@@ -330,6 +338,46 @@ function inward(c: number, dir: 1 | -1, ok: (x: number) => boolean): number {
     if (ok(x)) return x;
   }
   return dir * Number.POSITIVE_INFINITY;
+}
+
+/** The last table of {@link zigQuickTable}, with its bounds. */
+let quick: { a: number; b: number; table: Uint8Array } | null = null;
+
+/**
+ * The float32 ziggurat fast path's table for the bounds [a, b] (−∞, +∞ for none): per byte t,
+ * (W32[t]: f64, L: i32, D: i32) where the integers m of [L, L + D) are those for which
+ * x = m·W32[t] passes the fast test |x| < TH[t] and a ≤ x ≤ b. Each condition is monotone in m
+ * (|x| = m·|W32[t]| exactly, whatever the sign), so they hold on an interval, whose ends are
+ * found with the same float64 products as the tests (a guess by division, then adjusted). The
+ * last table is kept: a fill with the same bounds reuses it.
+ */
+export function zigQuickTable(a: number, b: number): Uint8Array {
+  if (quick !== null && Object.is(quick.a, a) && Object.is(quick.b, b)) return quick.table;
+  const table = new Uint8Array(4096);
+  const f64 = new Float64Array(table.buffer);
+  const i32 = new Int32Array(table.buffer);
+  const M = 2 ** 24;
+  for (let t = 0; t < 256; t++) {
+    const w = ZIG_W32[t];
+    const s = Math.abs(w);
+    /** The least m in [0, 2²⁴] with m·s > c (`strict`) or ≥ c; 2²⁴ if none below. */
+    const least = (c: number, strict: boolean) => {
+      const ok = (m: number) => (strict ? m * s > c : m * s >= c);
+      let m = Math.min(M, Math.max(0, Math.ceil(c / s)));
+      while (m > 0 && ok(m - 1)) m--;
+      while (m < M && !ok(m)) m++;
+      return m;
+    };
+    // x = m·s ≥ 0 (w > 0) or −m·s (w < 0): a ≤ x ≤ b is a ≤ m·s ≤ b, or −b ≤ m·s ≤ −a.
+    const [lo, hi] = w > 0 ? [a, b] : [-b, -a];
+    const first = least(lo, false);
+    const end = Math.min(least(ZIG_TH[t], false), least(hi, true));
+    f64[2 * t] = w;
+    i32[4 * t + 2] = first;
+    i32[4 * t + 3] = Math.max(0, end - first);
+  }
+  quick = { a, b, table };
+  return table;
 }
 
 /**
@@ -360,10 +408,11 @@ export function wasmZiggurat(
   const b2 = v(b) <= tHi ? b : inward(b, -1, (x) => v(x) <= tHi);
   const bounded = a2 > Number.NEGATIVE_INFINITY || b2 < Number.POSITIVE_INFINITY ? 1 : 0;
   const job: Job = {
+    table: wide ? null : zigQuickTable(a2, b2),
     k0,
     k1,
     fast: wide ? 'zig64' : 'zig32',
-    args: [bounded, mean, std, a2, b2],
+    args: wide ? [bounded, mean, std, a2, b2] : [mean, std],
     slow: 'finish',
     slowArgs: [wide ? 1 : 0, mean, std, a, b, tLo, tHi, lo32, hi32],
   };
@@ -395,6 +444,7 @@ export function wasmProposal(
 ): boolean {
   const wide = out instanceof Float64Array;
   const job: Job = {
+    table: null,
     k0,
     k1,
     fast: 'count',

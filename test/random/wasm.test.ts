@@ -10,13 +10,20 @@ import {
   philoxSourceFromKey,
 } from '../../src/random/index.js';
 import { truncatedMethod } from '../../src/random/truncated-normal.js';
-import { setWasmRandom, wasmMath, wasmRandomAvailable, wedgeLines } from '../../src/random/wasm.js';
+import {
+  setWasmRandom,
+  wasmMath,
+  wasmRandomAvailable,
+  wedgeLines,
+  zigQuickTable,
+} from '../../src/random/wasm.js';
 import {
   fastModuleBytes,
   LAYOUT,
   proposalModuleBytes,
   slowModuleBytes,
 } from '../../src/random/wasm-kernels.js';
+import { ZIG_TH, ZIG_W32 } from '../../src/random/ziggurat-fast.js';
 import { ZIG_X } from '../../src/random/ziggurat-tables.js';
 import { FILLS, type Fill, type FloatArray, type Out } from './wasm-fills.js';
 
@@ -115,6 +122,38 @@ describe('WebAssembly kernels', () => {
       if (Number.isFinite(a0)) decided++;
     }
     expect(decided).toBe(126); // all but the layer across x = 1
+  });
+
+  it("the float32 fast path's integer test m − L < D is its float test |x| < TH[t], a ≤ x ≤ b, at every t and around every end", () => {
+    const inf = Number.POSITIVE_INFINITY;
+    const tiny = 2 ** -1050; // inward from 0 (the clamping's bounds can be so)
+    const cases = [
+      [-inf, inf],
+      [-2, 2],
+      [0, 2],
+      [-2.5, 0.1],
+      [tiny, 3],
+      [-3, -tiny],
+      [-1e-9, 1e-9],
+      [0.5, 0.5000001],
+      [1, 1], // nothing in between: D = 0 where x ≠ 1
+      [5, inf], // nothing passes: every m rejected
+    ];
+    for (const [a, b] of cases) {
+      const table = zigQuickTable(a, b);
+      const i32 = new Int32Array(table.buffer);
+      expect(new Float64Array(table.buffer).filter((_, i) => i % 2 === 0)).toEqual(ZIG_W32);
+      for (let t = 0; t < 256; t++) {
+        const [L, D] = [i32[4 * t + 2], i32[4 * t + 3]];
+        const ms = [0, 1, L - 1, L, L + 1, L + D - 1, L + D, L + D + 1, 2 ** 24 - 1];
+        for (const m of ms.filter((m) => m >= 0 && m < 2 ** 24)) {
+          const x = m * ZIG_W32[t];
+          const passes = Math.abs(x) < ZIG_TH[t] && x >= a && x <= b;
+          expect((m - L) >>> 0 < D).toBe(passes);
+        }
+      }
+    }
+    expect(zigQuickTable(-2, 2)).toBe(zigQuickTable(-2, 2)); // kept while the bounds are the same
   });
 
   it('the truncations above use the normal-rejection method (the kernels)', () => {
