@@ -23,13 +23,25 @@
  * - Gate blocks (rank 1): whether the values are constant on each of {@link GATE_BLOCKS}
  *   equal blocks (4: an LSTM's i, f, g, o; 3: a GRU's r, z, n), as a recurrent bias with a
  *   forget-gate bias is.
+ * - Centre (rank ≥ 3, kernel of more than one tap: delta-orthogonal): whether every value off
+ *   the kernel centre (`kernelGeometry`'s centre tap) is exactly 0; if so, the orthogonality
+ *   check above, run on the `[out, in]` slice at the centre (up to {@link ORTHOGONAL_LINES}
+ *   lines of its short side kept as they stream by). Stops looking at the first non-zero
+ *   value off the centre, so a dense kernel costs one comparison.
+ * - Zero counts (rank 2: sparse): the number of exact zeros (±0) in each row and each column,
+ *   named by layout — per unit (rows in `out-in`, columns in `in-out`) and per input (the
+ *   other axis), as `sparse`'s two semantics count them — with their min, max, total and
+ *   variance, and the moments of the non-zero values (count, mean, std, kurtosis: from the
+ *   power sums of all values, zeros adding nothing to them). Counted only in chunks that hold
+ *   a zero (the moments loop counts them anyway), so a dense tensor costs nothing.
  *
- * Memory: the hashes, the orthogonality sample and the pattern's positions, each bounded by
- * its limit whatever the tensor's size; checks over a limit are skipped and say why.
+ * Memory: the hashes, the orthogonality samples, the pattern's positions and the zero counts,
+ * each bounded by its limit whatever the tensor's size; checks over a limit are skipped and
+ * say why.
  * Engine-neutral (no Node API).
  */
 
-import { kernelGeometry, type Layout } from '../tensor/fans.js';
+import { type KernelGeometry, kernelGeometry, type Layout } from '../tensor/fans.js';
 
 /** Units (rows or columns) hashed at most: 4 Mi units, 32 MiB of hashes. */
 export const MAX_HASHED_UNITS = 1 << 22;
@@ -39,6 +51,9 @@ export const ORTHOGONAL_LINES = 64;
 export const ORTHOGONAL_SAMPLE_ELEMENTS = 1 << 21;
 /** Diagonal positions checked at most for the identity/Dirac pattern. */
 export const MAX_PATTERN_POSITIONS = 1 << 22;
+
+/** Rows + columns whose zeros are counted at most: 8 Mi lines, 32 MiB of counts. */
+export const MAX_COUNTED_LINES = 1 << 23;
 
 /** Numbers of equal blocks checked for blockwise-constant 1-D tensors (gate biases), first match wins. */
 export const GATE_BLOCKS = [4, 3] as const;
@@ -95,6 +110,43 @@ export interface UnitsCheck {
   readonly zeroUnits: number;
 }
 
+/** Exact zeros per line of one axis of a 2-D tensor. */
+export interface LineCounts {
+  /** `rows` or `columns` of the tensor as stored. */
+  readonly along: 'rows' | 'columns';
+  /** Number of lines. */
+  readonly lines: number;
+  /** Elements per line. */
+  readonly length: number;
+  /** Fewest zeros in a line. */
+  readonly min: number;
+  /** Most zeros in a line. */
+  readonly max: number;
+  /** Zeros in all lines. */
+  readonly total: number;
+  /** Population variance of the lines' counts. */
+  readonly variance: number;
+}
+
+/** Moments of the non-zero finite values. */
+export interface NonZeroMoments {
+  readonly count: number;
+  readonly mean: number;
+  /** Population std (0 when fewer than 2 distinct values). */
+  readonly std: number;
+  /** μ₄/μ₂² (NaN when std is 0). */
+  readonly kurtosis: number;
+}
+
+/** Exact zeros of a 2-D tensor per unit and per input (see `sparse` of src/init). */
+export interface ZeroCounts {
+  /** Per unit: rows in `out-in`, columns in `in-out` (Martens' `nonZero` counts these). */
+  readonly units: LineCounts;
+  /** Per input: columns in `out-in`, rows in `in-out` (PyTorch's `sparsity` counts these). */
+  readonly inputs: LineCounts;
+  readonly nonZero: NonZeroMoments;
+}
+
 /** What the checks found: `null` when a check does not apply (rank < 2, too small). */
 export interface StructureChecks {
   readonly orthogonality: OrthogonalityCheck | Skipped | null;
@@ -106,6 +158,14 @@ export interface StructureChecks {
    * of at least 2 elements, not all equal, all finite; else null.
    */
   readonly gates: readonly number[] | null;
+  /**
+   * When every value off the kernel centre is exactly 0 (rank ≥ 3, a kernel of more than one
+   * tap, a centre slice with at least 2 lines on its short side): the orthogonality check of
+   * the `[out, in]` slice at the centre (`along` its rows or columns). Else null.
+   */
+  readonly centre: OrthogonalityCheck | Skipped | null;
+  /** Zeros per unit and per input of a 2-D tensor holding a zero; null otherwise. */
+  readonly zeroCounts: ZeroCounts | Skipped | null;
 }
 
 /** The 2-D view of a tensor of rank ≥ 2: `[shape[0], rest]` (out-in), `[rest, last]` (in-out). */
@@ -171,6 +231,76 @@ function mixWide(
   return [a, b];
 }
 
+/**
+ * Up to {@link ORTHOGONAL_LINES} evenly spaced lines of the short side of a matrix (at most
+ * {@link ORTHOGONAL_SAMPLE_ELEMENTS} values), filled as the values stream by, and the Gram
+ * residual of the orthogonality check.
+ */
+class LineSample {
+  /** Values of the kept lines, line after line. */
+  readonly data: Float64Array;
+  /** The kept lines' indices, increasing. */
+  readonly selected: Float64Array;
+
+  /**
+   * A sample of `lines` of the `short` lines of `length` values each (see {@link plan}).
+   * @param short - lines of the short side
+   */
+  private constructor(
+    readonly short: number,
+    readonly length: number,
+    readonly lines: number,
+  ) {
+    this.selected = Float64Array.from({ length: lines }, (_, j) => Math.floor((j * short) / lines));
+    this.data = new Float64Array(lines * length);
+  }
+
+  /**
+   * The sample for a matrix whose short side has `short` lines of `long` values: null when
+   * there are fewer than 2 lines, a reason when two lines do not fit.
+   */
+  static plan(short: number, long: number): LineSample | string | null {
+    if (short < 2) return null;
+    const k = Math.min(ORTHOGONAL_LINES, short, Math.floor(ORTHOGONAL_SAMPLE_ELEMENTS / long));
+    if (k < 2) {
+      return `lines of ${long} elements: more than the ${ORTHOGONAL_SAMPLE_ELEMENTS / 2} that fit two sampled lines`;
+    }
+    return new LineSample(short, long, k);
+  }
+
+  /** Slot of a line among the kept ones, or −1. */
+  slot(line: number): number {
+    const j = Math.ceil((line * this.lines) / this.short);
+    return j < this.lines && this.selected[j] === line ? j : -1;
+  }
+
+  /** The orthogonality check of the kept lines (see {@link OrthogonalityCheck}). */
+  check(along: 'rows' | 'columns'): OrthogonalityCheck {
+    const s = this.data;
+    const k = this.lines;
+    const L = this.length;
+    const gram = new Float64Array(k * k);
+    for (let i = 0; i < k; i++) {
+      for (let j = i; j < k; j++) {
+        let dot = 0;
+        for (let t = 0, a = i * L, b = j * L; t < L; t++, a++, b++) dot += s[a] * s[b];
+        gram[i * k + j] = dot;
+      }
+    }
+    let s2 = 0;
+    for (let i = 0; i < k; i++) s2 += gram[i * k + i];
+    s2 /= k;
+    let worst = 0;
+    for (let i = 0; i < k; i++) {
+      for (let j = i; j < k; j++) {
+        const dev = Math.abs(gram[i * k + j] - (i === j ? s2 : 0)) / s2;
+        if (!(dev <= worst)) worst = dev; // NaN sticks
+      }
+    }
+    return { residual: worst * Math.sqrt(L), lines: k, along, gain: Math.sqrt(s2) };
+  }
+}
+
 /** Accumulates a tensor's statistics and checks over chunks of its values, in order. */
 export class TensorAccumulator {
   private readonly size: number;
@@ -200,11 +330,21 @@ export class TensorAccumulator {
 
   // Orthogonality sample.
   private readonly orthSkipped: string | null = null;
-  private readonly sample: Float64Array | null = null;
-  private readonly lines: number = 0;
-  private readonly lineLength: number = 0;
+  private readonly sample: LineSample | null = null;
   private readonly byRows: boolean = true;
-  private readonly selected: Float64Array = new Float64Array(0);
+
+  // Centre only (delta-orthogonal): whether every value off the centre tap so far is 0, and
+  // the sample of the centre slice (lines: rows of [out, in] when out <= in, else columns).
+  private readonly kernel: KernelGeometry | null = null;
+  private centreOk = false;
+  private readonly centreSkipped: string | null = null;
+  private readonly centreSample: LineSample | null = null;
+  private readonly centreByRows: boolean = true;
+
+  // Zeros per row and per column (rank 2).
+  private readonly zeroSkipped: string | null = null;
+  private readonly rowZeros: Int32Array | null = null;
+  private readonly colZeros: Int32Array | null = null;
 
   // Pattern.
   private readonly positions: Float64Array | null = null;
@@ -248,18 +388,10 @@ export class TensorAccumulator {
       this.h2 = new Int32Array(units).fill(SEED2);
     }
 
-    const short = Math.min(rows, cols);
-    const long = Math.max(rows, cols);
-    const k = Math.min(ORTHOGONAL_LINES, short, Math.floor(ORTHOGONAL_SAMPLE_ELEMENTS / long));
-    if (short >= 2 && k < 2) {
-      this.orthSkipped = `lines of ${long} elements: more than the ${ORTHOGONAL_SAMPLE_ELEMENTS / 2} that fit two sampled lines`;
-    } else if (short >= 2) {
-      this.lines = k;
-      this.lineLength = long;
-      this.byRows = rows <= cols;
-      this.selected = Float64Array.from({ length: k }, (_, j) => Math.floor((j * short) / k));
-      this.sample = new Float64Array(k * long);
-    }
+    this.byRows = rows <= cols;
+    const sample = LineSample.plan(Math.min(rows, cols), Math.max(rows, cols));
+    if (typeof sample === 'string') this.orthSkipped = sample;
+    else this.sample = sample;
 
     const g = kernelGeometry(shape, layout);
     const diagonal = Math.min(g.outChannels, g.inChannels);
@@ -267,6 +399,27 @@ export class TensorAccumulator {
       this.positions = Float64Array.from({ length: diagonal }, (_, o) => g.index(o, o, g.centre));
       this.patternKind = shape.length === 2 ? 'identity' : 'dirac';
       this.patternOk = true;
+    }
+
+    if (shape.length >= 3 && g.kernelSize > 1) {
+      const [out, inC] = [g.outChannels, g.inChannels];
+      const centre = LineSample.plan(Math.min(out, inC), Math.max(out, inC));
+      if (centre !== null) {
+        this.kernel = g;
+        this.centreOk = true;
+        this.centreByRows = out <= inC;
+        if (typeof centre === 'string') this.centreSkipped = centre;
+        else this.centreSample = centre;
+      }
+    }
+
+    if (shape.length === 2) {
+      if (rows + cols > MAX_COUNTED_LINES) {
+        this.zeroSkipped = `${rows} rows and ${cols} columns: more than the ${MAX_COUNTED_LINES} lines counted at most`;
+      } else {
+        this.rowZeros = new Int32Array(rows);
+        this.colZeros = new Int32Array(cols);
+      }
     }
   }
 
@@ -286,14 +439,17 @@ export class TensorAccumulator {
     this.next = end;
     if (values.length === 0) return;
     this.wide = values instanceof Float64Array;
-    this.moments(values);
+    const zeros = this.moments(values);
     if (this.h1 !== null) this.hash(values, start);
     if (this.sample !== null) this.keepSample(values, start);
     if (this.patternOk) this.checkPattern(values, start);
+    if (this.centreOk) this.checkCentre(values, start);
+    if (zeros > 0 && this.rowZeros !== null) this.countZeros(values, start);
     for (const g of this.gateChecks) if (g.ok) g.ok = blockwiseConstant(g, values, start);
   }
 
-  private moments(values: Float32Array | Float64Array): void {
+  /** Merges the chunk's moments into the total; returns the number of zeros in the chunk. */
+  private moments(values: Float32Array | Float64Array): number {
     const len = values.length;
     // Power sums about a shift K close to the mean, in one pass: K is the running mean, or
     // for the first chunk the mean of its first finite values.
@@ -363,7 +519,7 @@ export class TensorAccumulator {
     this.min = min;
     this.max = max;
     this.zeros += zeros;
-    if (nb === 0) return;
+    if (nb === 0) return zeros;
     // Central moments of the chunk from the power sums about the shift.
     const e = s1 / nb;
     const mb = shift + e;
@@ -401,6 +557,7 @@ export class TensorAccumulator {
     this.m2 += m2 + (d2 * ab) / n;
     this.mean += (delta * nb) / n;
     this.n = n;
+    return zeros;
   }
 
   private hash(values: Float32Array | Float64Array, start: number): void {
@@ -454,33 +611,96 @@ export class TensorAccumulator {
     return state;
   }
 
-  /** Slot of a line among the sampled ones, or −1. */
-  private slotOf(line: number, short: number): number {
-    const j = Math.ceil((line * this.lines) / short);
-    return j < this.lines && this.selected[j] === line ? j : -1;
-  }
-
   private keepSample(values: Float32Array | Float64Array, start: number): void {
     const sample = this.sample!;
+    const data = sample.data;
     const cols = this.cols;
     const end = start + values.length;
-    const L = this.lineLength;
+    const L = sample.length;
     const firstRow = Math.floor(start / cols);
     const lastRow = Math.floor((end - 1) / cols);
     if (this.byRows) {
       for (let r = firstRow; r <= lastRow; r++) {
-        const slot = this.slotOf(r, this.rows);
+        const slot = sample.slot(r);
         if (slot < 0) continue;
         const a = Math.max(start, r * cols);
         const b = Math.min(end, (r + 1) * cols);
-        sample.set(values.subarray(a - start, b - start), slot * L + (a - r * cols));
+        data.set(values.subarray(a - start, b - start), slot * L + (a - r * cols));
       }
     } else {
       for (let r = firstRow; r <= lastRow; r++) {
-        for (let j = 0; j < this.lines; j++) {
-          const k = r * cols + this.selected[j];
-          if (k >= start && k < end) sample[j * L + r] = values[k - start];
+        for (let j = 0; j < sample.lines; j++) {
+          const k = r * cols + sample.selected[j];
+          if (k >= start && k < end) data[j * L + r] = values[k - start];
         }
+      }
+    }
+  }
+
+  /**
+   * Keeps the centre-slice values of this chunk and checks that every other value is 0; the
+   * first non-zero value off the centre ends the check.
+   */
+  private checkCentre(values: Float32Array | Float64Array, start: number): void {
+    const g = this.kernel!;
+    const sample = this.centreSample;
+    const [outC, inC, K, centre] = [g.outChannels, g.inChannels, g.kernelSize, g.centre];
+    const keep = (o: number, i: number, x: number) => {
+      if (sample === null) return;
+      const [line, at] = this.centreByRows ? [o, i] : [i, o];
+      const slot = sample.slot(line);
+      if (slot >= 0) sample.data[slot * sample.length + at] = x;
+    };
+    const n = values.length;
+    if (this.layout === 'out-in') {
+      // index = (o·in + i)·K + tap: the tap turns every element.
+      let tap = start % K;
+      let oi = (start - tap) / K;
+      for (let k = 0; k < n; k++) {
+        const x = values[k];
+        if (tap === centre) {
+          const o = Math.floor(oi / inC);
+          keep(o, oi - o * inC, x);
+        } else if (x !== 0) return void (this.centreOk = false);
+        if (++tap === K) {
+          tap = 0;
+          oi++;
+        }
+      }
+    } else {
+      // index = (tap·in + i)·out + o: one block of in·out values per tap.
+      const block = inC * outC;
+      let at = start % block;
+      let tap = (start - at) / block;
+      for (let k = 0; k < n; k++) {
+        const x = values[k];
+        if (tap === centre) {
+          const i = Math.floor(at / outC);
+          keep(at - i * outC, i, x);
+        } else if (x !== 0) return void (this.centreOk = false);
+        if (++at === block) {
+          at = 0;
+          tap++;
+        }
+      }
+    }
+  }
+
+  /** Counts the zeros of a chunk per row and per column (rank 2). */
+  private countZeros(values: Float32Array | Float64Array, start: number): void {
+    const rz = this.rowZeros!;
+    const cz = this.colZeros!;
+    const cols = this.cols;
+    let col = start % cols;
+    let row = (start - col) / cols;
+    for (let k = 0; k < values.length; k++) {
+      if (values[k] === 0) {
+        rz[row]++;
+        cz[col]++;
+      }
+      if (++col === cols) {
+        col = 0;
+        row++;
       }
     }
   }
@@ -544,39 +764,61 @@ export class TensorAccumulator {
           ? { kind: this.patternKind, value: this.patternValue }
           : null,
       gates: this.gates(),
+      centre: this.centre(),
+      zeroCounts: this.zeroCounts(),
     };
   }
 
   private orthogonality(): OrthogonalityCheck | Skipped | null {
     if (this.orthSkipped !== null) return { skipped: this.orthSkipped };
-    const s = this.sample;
-    if (s === null) return null;
-    const k = this.lines;
-    const L = this.lineLength;
-    const gram = new Float64Array(k * k);
-    for (let i = 0; i < k; i++) {
-      for (let j = i; j < k; j++) {
-        let dot = 0;
-        for (let t = 0, a = i * L, b = j * L; t < L; t++, a++, b++) dot += s[a] * s[b];
-        gram[i * k + j] = dot;
-      }
-    }
-    let s2 = 0;
-    for (let i = 0; i < k; i++) s2 += gram[i * k + i];
-    s2 /= k;
-    let worst = 0;
-    for (let i = 0; i < k; i++) {
-      for (let j = i; j < k; j++) {
-        const dev = Math.abs(gram[i * k + j] - (i === j ? s2 : 0)) / s2;
-        if (!(dev <= worst)) worst = dev; // NaN sticks
-      }
-    }
+    return this.sample?.check(this.byRows ? 'rows' : 'columns') ?? null;
+  }
+
+  /** The centre slice's orthogonality check, when the values are zero off the centre. */
+  private centre(): OrthogonalityCheck | Skipped | null {
+    if (!this.centreOk || this.next !== this.size) return null;
+    if (this.centreSkipped !== null) return { skipped: this.centreSkipped };
+    return this.centreSample?.check(this.centreByRows ? 'rows' : 'columns') ?? null;
+  }
+
+  /** Zeros per unit and per input, and the non-zero values' moments (rank 2, some zeros). */
+  private zeroCounts(): ZeroCounts | Skipped | null {
+    if (this.zeroSkipped !== null) return { skipped: this.zeroSkipped };
+    const rz = this.rowZeros;
+    const cz = this.colZeros;
+    if (rz === null || cz === null || this.zeros === 0 || this.next !== this.size) return null;
+    const rows = lineCounts('rows', rz, this.cols);
+    const columns = lineCounts('columns', cz, this.rows);
+    const unitRows = this.layout === 'out-in';
     return {
-      residual: worst * Math.sqrt(L),
-      lines: k,
-      along: this.byRows ? 'rows' : 'columns',
-      gain: Math.sqrt(s2),
+      units: unitRows ? rows : columns,
+      inputs: unitRows ? columns : rows,
+      nonZero: this.nonZeroMoments(),
     };
+  }
+
+  /**
+   * Moments of the non-zero finite values: the power sums about 0 of all finite values
+   * (zeros add nothing to them) from the central moments, then central moments of the
+   * non-zero ones. Exact to rounding when |mean| is at most a few stds (cancellation
+   * otherwise); a variance below 64 ulps of Σx² counts as 0.
+   */
+  private nonZeroMoments(): NonZeroMoments {
+    const n = this.n;
+    const k = n - this.zeros;
+    if (k <= 0) return { count: 0, mean: Number.NaN, std: Number.NaN, kurtosis: Number.NaN };
+    const m = this.mean;
+    const s1 = n * m;
+    const s2 = this.m2 + n * m * m;
+    const s3 = this.m3 + 3 * m * this.m2 + n * m * m * m;
+    const s4 = this.m4 + 4 * m * this.m3 + 6 * m * m * this.m2 + n * m * m * m * m;
+    const mean = s1 / k;
+    // A spread below the rounding of the sums (64 ulps of Σx²) is none: equal values.
+    let c2 = s2 - k * mean * mean;
+    if (c2 <= 64 * Number.EPSILON * s2) c2 = 0;
+    const c4 = s4 - 4 * mean * s3 + 6 * mean * mean * s2 - 3 * k * mean ** 4;
+    const std = Math.sqrt(c2 / k);
+    return { count: k, mean, std, kurtosis: c2 > 0 ? (k * c4) / (c2 * c2) : Number.NaN };
   }
 
   private identicalUnits(): UnitsCheck | Skipped | null {
@@ -608,6 +850,22 @@ export class TensorAccumulator {
       zeroUnits,
     };
   }
+}
+
+/** Min, max, total and variance of the zero counts of one axis's lines. */
+function lineCounts(along: 'rows' | 'columns', counts: Int32Array, length: number): LineCounts {
+  let min = Number.POSITIVE_INFINITY;
+  let max = 0;
+  let total = 0;
+  for (const c of counts) {
+    if (c < min) min = c;
+    if (c > max) max = c;
+    total += c;
+  }
+  const mean = total / counts.length;
+  let ss = 0;
+  for (const c of counts) ss += (c - mean) * (c - mean);
+  return { along, lines: counts.length, length, min, max, total, variance: ss / counts.length };
 }
 
 /**
