@@ -127,6 +127,8 @@ export interface Heap {
   ): void;
   /** {@link applyReflectorToRows} on this heap's matrix (row length `m`): the same bits. */
   reflect(m: number, vb: number, c: number, r0: number, r1: number, tau: number): void;
+  /** {@link packQuads} on this heap (the same values). */
+  pack(b: number, nb: number, len: number, bp: number): void;
 }
 
 let wasmEnabled = true;
@@ -325,6 +327,9 @@ class WasmHeap implements Heap {
   reflect(m: number, vb: number, c: number, r0: number, r1: number, tau: number): void {
     this.k.reflect((r0 * m + c) * 8, m * 8, r1 - r0, (vb + c + 1) * 8, m - c - 1, tau);
   }
+  pack(b: number, nb: number, len: number, bp: number): void {
+    this.k.pack(b * 8, nb >> 2, len, bp * 8);
+  }
 }
 
 /** The JavaScript kernels: 2 × 2 blocks for `abt` (16 live doubles), 2 × 4 for `sub`. */
@@ -376,6 +381,9 @@ class JsHeap implements Heap {
   reflect(m: number, vb: number, c: number, r0: number, r1: number, tau: number): void {
     applyReflectorToRows(this.x, m, vb, c, r0, r1, tau);
   }
+  pack(b: number, nb: number, len: number, bp: number): void {
+    packQuads(this.x, b, nb, len, bp);
+  }
 }
 
 /**
@@ -417,6 +425,46 @@ export function gemmABt(
       for (let l = q < 2 * pairs ? 4 * quads : 0; l < nb; l++) {
         x[y0 + l] += dotLanes(x, a0, bOff + l * bStride + t0, kl);
       }
+    }
+  }
+}
+
+/**
+ * The strict upper triangle of the Gram matrix G = V Vᵀ of a block of reflectors (V `ib × len`
+ * dense at `v`, and at `vp` as {@link packQuads} leaves it; G `ib × ib` dense at `g`): the same
+ * bits as those entries of {@link gemmABt}`(V, V)`, in about half the work. Row l of V is zero
+ * before position l, so G's entries l < i are all that is computed, and for the group of rows
+ * 4lq … 4lq+3 the sums start at position 4lq (even: the lanes are those of t): every product
+ * left out is ±0, and a sum that starts at +0 is +0 until its first non-zero product. Entries
+ * on and below the diagonal are unspecified.
+ */
+export function gramUpper(
+  h: Heap,
+  v: number,
+  len: number,
+  ib: number,
+  g: number,
+  vp: number,
+): void {
+  const x = h.x;
+  x.fill(0, g, g + ib * ib);
+  const qs = 4 * (len + (len & 1));
+  const quads = ib >> 2;
+  for (let t0 = 0; t0 < len; t0 += KC) {
+    const kl = Math.min(KC, len - t0);
+    for (let lq = 0; lq < quads; lq++) {
+      // Rows l ≤ 4lq + 2 (pairs up to 2lq + 1) against the group's rows i > l.
+      const s = Math.max(0, Math.min(4 * lq - t0, kl));
+      const pairs = Math.min(2 * lq + 2, ib >> 1);
+      if (s === kl) continue;
+      const a = v + t0 + s;
+      const b = v + 4 * lq * len + t0 + s;
+      h.abt(a, len, pairs, b, len, 1, kl - s, g + 4 * lq, ib, vp + lq * qs + 4 * (t0 + s), qs);
+    }
+    // The columns after the last whole group, as gemmABt does them.
+    for (let i = 4 * quads; i < ib; i++) {
+      for (let l = 0; l < i; l++)
+        x[g + l * ib + i] += dotLanes(x, v + l * len + t0, v + i * len + t0, kl);
     }
   }
 }

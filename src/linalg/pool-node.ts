@@ -39,7 +39,13 @@ import {
   sub1x4,
   updateRows,
 } from './kernels.js';
-import { instantiateShared, MAX_PAGES, sharedKernelModule, type WasmKernels } from './wasm.js';
+import {
+  instantiateOn,
+  type KernelModules,
+  MAX_PAGES,
+  sharedKernelModules,
+  type WasmKernels,
+} from './wasm.js';
 
 /** Control words (Int32, shared): the update's number, the claim counter, panels done, … */
 const SEQ = 0;
@@ -132,7 +138,7 @@ class Pool implements ParallelRunner {
 
   constructor(
     private readonly workers: readonly Worker[],
-    private readonly module: object,
+    private readonly modules: KernelModules,
     private readonly memory: WasmMemory,
     private readonly ctrl: Int32Array,
     /** Workers that failed (an 'error' event): they never claim a panel. */
@@ -160,7 +166,7 @@ class Pool implements ParallelRunner {
       this.kernelsCache = null;
     }
     if (this.kernelsCache === null) {
-      this.kernelsCache = instantiateShared(this.module, this.memory);
+      this.kernelsCache = instantiateOn(this.modules, this.memory);
     }
     return this.kernelsCache;
   }
@@ -248,15 +254,15 @@ export function startLinalgPool(options: LinalgPoolOptions = {}): number {
   }
   if (threads < 2) return 1;
   const api = wasmApi();
-  const module = sharedKernelModule();
-  if (api === undefined || module === null) return 1;
+  const modules = sharedKernelModules();
+  if (api === undefined || modules === null) return 1;
   const workers: Worker[] = [];
   try {
     const memory = new api.Memory({ initial: 1, maximum: MAX_PAGES, shared: true });
     const ctrl = new Int32Array(new SharedArrayBuffer(CTRL_WORDS * 4));
     const failed = { count: 0 };
     for (let i = 1; i < threads; i++) {
-      const workerData = { module, memory, ctrl };
+      const workerData = { module: modules.update, memory, ctrl };
       // execArgv: [] — the source is CommonJS whatever flags started this process (a worker
       // inherits them: under `node --input-type=module` it would fail on `require`).
       const worker = new Worker(WORKER_SOURCE, { eval: true, workerData, execArgv: [] });
@@ -268,7 +274,7 @@ export function startLinalgPool(options: LinalgPoolOptions = {}): number {
       worker.unref();
       workers.push(worker);
     }
-    pool = new Pool(workers, module, memory, ctrl, failed);
+    pool = new Pool(workers, modules, memory, ctrl, failed);
   } catch {
     for (const w of workers) void w.terminate();
     return 1;

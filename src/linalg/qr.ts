@@ -26,7 +26,7 @@
  */
 import { checkInteger, checkKnownKeys, rangeError, typeError } from '../tensor/errors.js';
 import { larfg } from './householder.js';
-import { createHeap, gemmABt, type Heap, packQuads, updateBlock } from './kernels.js';
+import { createHeap, gramUpper, type Heap, updateBlock } from './kernels.js';
 import { checkFiniteEntries, checkMatrix, transposeInto } from './matrix.js';
 
 /** What {@link householderQR} returns. */
@@ -446,9 +446,9 @@ function prepareBlock(
     x[dst + l] = 1;
     x.copyWithin(dst + l + 1, src + l + 1, src + len);
   }
-  packQuads(x, ops.v, ib, len, ops.vp);
-  // T from the Gram matrix G = VᵀV (all of it: the kernels are faster than the triangle).
-  gemmABt(h, ops.v, len, ib, ops.v, len, ib, len, L.g, ops.vp);
+  h.pack(ops.v, ib, len, ops.vp);
+  // T from the Gram matrix G = VᵀV (its strict upper triangle).
+  gramUpper(h, ops.v, len, ib, L.g, ops.vp);
   const t = L.t;
   larft(x, L.g, ib, tau, j, t);
   for (let l = 0; l < ib; l++) {

@@ -1,17 +1,21 @@
 /**
  * The WebAssembly SIMD micro-kernels of the blocked QR, assembled here from readable
- * instructions (no build step, no binary blob, no dependency): under 2 KiB of code, compiled
- * synchronously once, small enough for a browser's main thread.
+ * instructions (no build step, no binary blob, no dependency): two modules under 4 KiB each,
+ * compiled synchronously once, small enough for a browser's main thread.
  *
- * Two functions, each the register-blocked inner loop of one matrix–matrix product of
- * `kernels.ts`, on 2 × 4 blocks with `f64x2` vectors (11–14 of the 16 vector registers):
+ * The updates' module: four functions, each the register-blocked inner loop of one
+ * matrix–matrix product of `kernels.ts`, on 2 × 4 blocks with `f64x2` vectors (11–14 of the 16
+ * vector registers):
  * - `abt`: y[q][l] += Σₜ a[q][t]·b[l][t] (dot products, two lanes: even t and odd t);
- * - `sub`: c[q][t] −= ((y[q][0]·b[0][t] + y[q][1]·b[1][t]) + y[q][2]·b[2][t]) + y[q][3]·b[3][t].
- * Only IEEE-754 `f64x2.add`/`mul`/`sub` (no fused multiply–add, no relaxed SIMD), so the results
- * are the same bits on every engine, and the same bits as the JavaScript fallback in
- * `kernels.ts`, which follows the same order of operations.
+ * - `sub`: c[q][t] −= ((y[q][0]·b[0][t] + y[q][1]·b[1][t]) + y[q][2]·b[2][t]) + y[q][3]·b[3][t];
+ * - `abtp`, `subp`: the same with B's groups of four rows interleaved.
+ * The panels' module: `reflect` (one Householder reflector applied to a few rows) and `pack`
+ * (the interleaving of B). Only IEEE-754 `f64x2.add`/`mul`/`sub` and their scalar forms (no
+ * fused multiply–add, no relaxed SIMD), so the results are the same bits on every engine, and
+ * the same bits as the JavaScript fallback in `kernels.ts`, which follows the same order of
+ * operations.
  *
- * Addresses, strides and pointers are byte offsets into the memory the instance imports as
+ * Addresses, strides and pointers are byte offsets into the memory the instances import as
  * `env.memory`; lengths are numbers of elements. The assembler is `tensor/wasm-assembler.ts`.
  */
 
@@ -30,6 +34,7 @@ import {
   F64X2_SPLAT,
   F64X2_SUB,
   Fn,
+  f64,
   f64Load,
   f64Store,
   f64x2Lane,
@@ -90,6 +95,9 @@ export type ReflectKernel = (
   tau: number,
 ) => void;
 
+/** `pack(b, quads, len, bp)`. */
+export type PackKernel = (b: number, quads: number, len: number, bp: number) => void;
+
 /** An instance of the kernels on its own memory. */
 export interface WasmKernels {
   /** The instance's memory, at least the bytes asked for. */
@@ -101,6 +109,7 @@ export interface WasmKernels {
   /** `sub` with B's groups of four rows interleaved (the stride is that of the groups). */
   readonly subp: SubKernel;
   readonly reflect: ReflectKernel;
+  readonly pack: PackKernel;
 }
 
 /** Vector loads and stores of f64 data (alignment hint 8 bytes). */
@@ -354,18 +363,73 @@ function reflectFunction(): Fn {
 }
 
 /**
- * The module's bytes: imports `env.memory` (a shared memory of at most `sharedMaxPages` pages if
- * given, for worker threads), exports `abt`, `sub`, `abtp`, `subp` and `reflect`.
+ * `pack`: `packQuads` of `kernels.ts` (the layout `abtp` and `subp` read): the `quads` groups of
+ * four rows of B (`len` elements each, rows contiguous from `b`) interleaved at `bp`, group lq at
+ * `bp + lq·qs` bytes with qs = 32·(len rounded up to even), the pair (t, t+1) of row c at
+ * 64·(t/2) + 16·c of it; an odd last element is followed by a zero.
+ */
+function packFunction(): Fn {
+  const f = new Fn('pack', ['b', 'quads', 'len', 'bp']);
+  f.local(I32, 'lq', 'rs', 'pd', 'end', 'p0', 'p1', 'p2', 'p3');
+  const p = ['p0', 'p1', 'p2', 'p3'];
+  f.set('rs', 'len', i32(8), I32_MUL);
+  f.set('pd', 'bp');
+  f.set('lq', i32(0));
+  f.emit(BLOCK, LOOP);
+  f.emit('lq', 'quads', I32_GE_U, brIf(1));
+  f.set('p0', 'b', 'lq', 'rs', I32_MUL, i32(4), I32_MUL, I32_ADD);
+  for (let c = 1; c < 4; c++) f.set(p[c], p[c - 1], 'rs', I32_ADD);
+  f.set('end', 'p0', 'len', i32(1), I32_SHR_U, i32(16), I32_MUL, I32_ADD);
+  f.emit(BLOCK, 'p0', 'end', I32_GE_U, brIf(0), LOOP);
+  for (let c = 0; c < 4; c++) f.emit('pd', p[c], vLoad(), vStore(16 * c));
+  for (const q of p) f.set(q, q, i32(16), I32_ADD);
+  f.set('pd', 'pd', i32(64), I32_ADD);
+  f.emit('p0', 'end', I32_LT_U, brIf(0), END, END);
+  f.emit('len', i32(1), I32_AND, IF);
+  for (let c = 0; c < 4; c++) {
+    f.emit('pd', p[c], f64Load(), f64Store(16 * c));
+    f.emit('pd', f64(0), f64Store(16 * c + 8));
+  }
+  f.set('pd', 'pd', i32(64), I32_ADD);
+  f.emit(END);
+  f.set('lq', 'lq', i32(1), I32_ADD);
+  f.emit(br(0), END, END);
+  return f;
+}
+
+/**
+ * The bytes of the module of the updates' kernels: imports `env.memory` (a shared memory of at
+ * most `sharedMaxPages` pages if given, for worker threads), exports `abt`, `sub`, `abtp` and
+ * `subp`. The workers of the pool need only this one.
  */
 export function kernelModuleBytes(sharedMaxPages?: number): Uint8Array {
-  const fns = [
-    abtFunction(false),
-    subFunction(false),
-    abtFunction(true),
-    subFunction(true),
-    reflectFunction(),
-  ];
+  const fns = [abtFunction(false), subFunction(false), abtFunction(true), subFunction(true)];
   return moduleBytes(fns, 1, [], sharedMaxPages);
+}
+
+/**
+ * The bytes of the module of the panels' kernels (same memory import): exports `reflect` and
+ * `pack`. Two modules rather than one, each under 4 KiB, small enough for a browser to compile
+ * synchronously.
+ */
+export function panelModuleBytes(sharedMaxPages?: number): Uint8Array {
+  return moduleBytes([reflectFunction(), packFunction()], 1, [], sharedMaxPages);
+}
+
+/** The two compiled modules of the kernels. */
+export interface KernelModules {
+  /** From {@link kernelModuleBytes}: what the workers run. */
+  readonly update: object;
+  /** From {@link panelModuleBytes}. */
+  readonly panel: object;
+}
+
+/** Both modules compiled, or null where WebAssembly or its SIMD (or threads) is unavailable. */
+function compileModules(sharedMaxPages?: number): KernelModules | null {
+  const update = compileModule(() => kernelModuleBytes(sharedMaxPages));
+  if (update === null) return null;
+  const panel = compileModule(() => panelModuleBytes(sharedMaxPages));
+  return panel === null ? null : { update, panel };
 }
 
 /** Pages of the largest memory the kernels use (2 GiB: byte offsets fit in 31 bits). */
@@ -375,21 +439,23 @@ export const MAX_PAGES = 32768;
  * The kernels compiled for a shared memory of at most {@link MAX_PAGES} pages (for the worker
  * pool), or null where WebAssembly SIMD or threads are unavailable.
  */
-export function sharedKernelModule(): object | null {
-  return compileModule(() => kernelModuleBytes(MAX_PAGES));
+export function sharedKernelModules(): KernelModules | null {
+  return compileModules(MAX_PAGES);
 }
 
-/** An instance of a module of {@link sharedKernelModule} on `memory` (a shared memory). */
-export function instantiateShared(module: object, memory: WasmMemory): WasmKernels {
-  const { exports } = new (wasmApi()!.Instance)(module, { env: { memory } });
-  return { buffer: memory.buffer, ...kernelsOf(exports) };
+/** The kernels: instances of both modules on `memory`. */
+export function instantiateOn(modules: KernelModules, memory: WasmMemory): WasmKernels {
+  const api = wasmApi()!;
+  const update = new api.Instance(modules.update, { env: { memory } }).exports;
+  const panel = new api.Instance(modules.panel, { env: { memory } }).exports;
+  return { buffer: memory.buffer, ...kernelsOf(update, panel) };
 }
 
-let compiled: object | null | undefined;
+let compiled: KernelModules | null | undefined;
 
-/** The compiled module, or `null` where WebAssembly or its SIMD is unavailable. */
-function compiledModule(): object | null {
-  if (compiled === undefined) compiled = compileModule(kernelModuleBytes);
+/** The compiled modules, or `null` where WebAssembly or its SIMD is unavailable. */
+function compiledModules(): KernelModules | null {
+  if (compiled === undefined) compiled = compileModules();
   return compiled;
 }
 
@@ -403,16 +469,20 @@ const MAX_BYTES = 2 ** 31;
 const SHARED_BYTES = 2 ** 25;
 const PAGE = 65536;
 
-let shared: { memory: WasmMemory; fns: Omit<WasmKernels, 'buffer'> } | undefined;
+let shared: { memory: WasmMemory; kernels: WasmKernels } | undefined;
 
-/** The kernels of an instance's exports. */
-function kernelsOf(exports: Record<string, unknown>): Omit<WasmKernels, 'buffer'> {
+/** The kernels of the instances' exports. */
+function kernelsOf(
+  update: Record<string, unknown>,
+  panel: Record<string, unknown>,
+): Omit<WasmKernels, 'buffer'> {
   return {
-    abt: exports.abt as AbtKernel,
-    sub: exports.sub as SubKernel,
-    abtp: exports.abtp as AbtKernel,
-    subp: exports.subp as SubKernel,
-    reflect: exports.reflect as ReflectKernel,
+    abt: update.abt as AbtKernel,
+    sub: update.sub as SubKernel,
+    abtp: update.abtp as AbtKernel,
+    subp: update.subp as SubKernel,
+    reflect: panel.reflect as ReflectKernel,
+    pack: panel.pack as PackKernel,
   };
 }
 
@@ -424,24 +494,21 @@ function kernelsOf(exports: Record<string, unknown>): Omit<WasmKernels, 'buffer'
  */
 export function instantiateKernels(bytes: number): WasmKernels | null {
   if (bytes > MAX_BYTES) return null;
-  const module = compiledModule();
-  if (module === null) return null;
+  const modules = compiledModules();
+  if (modules === null) return null;
   const api = wasmApi()!;
   const pages = Math.max(1, Math.ceil(bytes / PAGE));
   try {
     if (bytes <= SHARED_BYTES) {
       if (shared === undefined) {
         const memory = new api.Memory({ initial: pages });
-        const { exports } = new api.Instance(module, { env: { memory } });
-        shared = { memory, fns: kernelsOf(exports) };
+        shared = { memory, kernels: instantiateOn(modules, memory) };
       }
       const have = shared.memory.buffer.byteLength / PAGE;
       if (have < pages) shared.memory.grow(pages - have);
-      return { buffer: shared.memory.buffer, ...shared.fns };
+      return { ...shared.kernels, buffer: shared.memory.buffer };
     }
-    const memory = new api.Memory({ initial: pages });
-    const { exports } = new api.Instance(module, { env: { memory } });
-    return { buffer: memory.buffer, ...kernelsOf(exports) };
+    return instantiateOn(modules, new api.Memory({ initial: pages }));
   } catch {
     return null;
   }

@@ -4,13 +4,14 @@ import {
   createHeap,
   gemmABt,
   gemmSubAB,
+  gramUpper,
   packQuads,
   setWasmKernels,
   updateBlock,
 } from '../../src/linalg/kernels.js';
 import { orthogonalize } from '../../src/linalg/orthogonal.js';
 import { householderQR } from '../../src/linalg/qr.js';
-import { kernelModuleBytes } from '../../src/linalg/wasm.js';
+import { kernelModuleBytes, panelModuleBytes } from '../../src/linalg/wasm.js';
 import { gaussian, maxAbsDiff } from './util.js';
 
 afterEach(() => setWasmKernels(true));
@@ -26,10 +27,13 @@ function both<T>(f: () => T): [T, T] {
 }
 
 describe('kernels', () => {
-  it('the WebAssembly module validates and is used on this engine (Node ≥ 20 has SIMD)', () => {
+  it('the WebAssembly modules validate, are under 4 KiB and are used on this engine (Node ≥ 20 has SIMD)', () => {
     const api = (globalThis as unknown as { WebAssembly: { validate(b: Uint8Array): boolean } })
       .WebAssembly;
-    expect(api.validate(kernelModuleBytes())).toBe(true);
+    for (const bytes of [kernelModuleBytes(), panelModuleBytes()]) {
+      expect(api.validate(bytes)).toBe(true);
+      expect(bytes.length).toBeLessThan(4096); // a browser compiles it synchronously
+    }
     expect(createHeap(4).wasm).toBe(true);
     setWasmKernels(false);
     expect(createHeap(4).wasm).toBe(false);
@@ -129,6 +133,59 @@ describe('kernels', () => {
         let s = input[r * m + c];
         for (let t = 0; t < len; t++) s += input[c + 1 + t] * input[r * m + c + 1 + t];
         expect(Math.abs(expected[r * m + c] - (input[r * m + c] - 1.25 * s))).toBeLessThan(1e-12);
+      }
+    });
+  }
+
+  // Block sizes with and without a remainder of the groups of four; lengths shorter than the
+  // zeros of the last groups, odd, over one or two chunks, zeros past the first chunk.
+  for (const [ib, len] of [
+    [1, 5],
+    [6, 3],
+    [13, 40],
+    [32, 33],
+    [33, 257],
+    [64, 600],
+    [264, 300],
+  ]) {
+    it(`gramUpper (ib=${ib}, len=${len}) and pack: the bits of gemmABt(V, V) and packQuads`, () => {
+      // V as a block of reflectors leaves it: row l is (0 … 0, 1, v) with the 1 at position l.
+      const vals = gaussian(ib * len, ib + len);
+      for (let l = 0; l < ib; l++) {
+        for (let t = 0; t < Math.min(l, len); t++) vals[l * len + t] = 0;
+        if (l < len) vals[l * len + l] = 1;
+      }
+      const run = () => {
+        const [v, vp, g, full] = [
+          0,
+          ib * len,
+          ib * len + ib * (len + 1),
+          ib * len + ib * (len + 2) + ib * ib,
+        ];
+        const h = createHeap(full + ib * ib);
+        h.x.fill(Number.NaN);
+        h.x.set(vals, v);
+        h.pack(v, ib, len, vp);
+        const packed = h.x.slice(vp, vp + 4 * (ib >> 2) * (len + (len & 1)));
+        gramUpper(h, v, len, ib, g, vp);
+        gemmABt(h, v, len, ib, v, len, ib, len, full, vp);
+        const upper = (at: number) => {
+          const out: number[] = [];
+          for (let l = 0; l < ib; l++)
+            for (let i = l + 1; i < ib; i++) out.push(h.x[at + l * ib + i]);
+          return out;
+        };
+        return { packed, gram: upper(g), full: upper(full) };
+      };
+      const [wasm, js] = both(run);
+      const x = new Float64Array(ib * len + ib * (len + 1));
+      x.set(vals);
+      packQuads(x, 0, ib, len, ib * len);
+      const expected = x.slice(ib * len, ib * len + wasm.packed.length);
+      for (const r of [wasm, js]) {
+        expect(r.packed).toEqual(expected);
+        expect(r.gram).toEqual(wasm.full);
+        expect(r.full).toEqual(wasm.full);
       }
     });
   }
