@@ -776,8 +776,13 @@ function vectorPass(f: Fn): void {
     if (lo !== null) f.set(lo, 'ga', 'gb', shuffle64(0, 2));
     if (hi !== null) f.set(hi, 'ga', 'gb', shuffle64(1, 3));
   };
-  const t0 = (e: number) => [q[e], i32Load(4)];
-  const layer = (e: number, log2: number) => [...t0(e), i32(127), I32_AND, i32(log2), I32_SHL];
+  // Per lane: t₀ and 8·i₀ (i₀ = t₀ & 127, the layer).
+  const t0 = ['ta', 'tb'];
+  const layer = ['ia', 'ib'];
+  for (let e = 0; e < 2; e++) {
+    f.set(t0[e], q[e], i32Load(4));
+    f.set(layer[e], t0[e], i32(127), I32_AND, i32(3), I32_SHL);
+  }
   /** |x| < TH and a ≤ x ≤ b, for x in `x` and TH in `th`. */
   const accepted = (x: string, th: string) => [
     x,
@@ -794,7 +799,7 @@ function vectorPass(f: Fn): void {
     V_AND,
   ];
   gather(null, 'vx', (e) => [q[e], V_LOAD()]);
-  gather(null, 'th', (e) => [...t0(e), i32(4), I32_SHL, 'zt', I32_ADD, V_LOAD()]);
+  gather(null, 'th', (e) => [t0[e], i32(4), I32_SHL, 'zt', I32_ADD, V_LOAD()]);
   f.set('vz', 'vx', F64X2_ABS);
   f.set('nz', 'vz', 'th', F64X2_LT);
   // The wedge: y = F[i] + (F[i+1] − F[i])·u, u from words 0-1; c0: the first attempt complete.
@@ -804,11 +809,11 @@ function vectorPass(f: Fn): void {
   f.set('vu', 'vw', i32(5), I32X4_SHR_U, F64X2_CONVERT_LOW_I32X4_S, 's26', F64X2_MUL);
   f.emit('vu', 'vw', i32(6), I32X4_SHR_U, 'vw', shuffle32(2, 3, 2, 3));
   f.set('vu', F64X2_CONVERT_LOW_I32X4_S, F64X2_ADD, 's53', F64X2_MUL);
-  gather('fa', 'fb', (e) => [...layer(e, 3), V_LOAD(ZF)]);
+  gather('fa', 'fb', (e) => [layer[e], V_LOAD(ZF)]);
   f.set('vy', 'fa', 'fb', 'fa', F64X2_SUB, 'vu', F64X2_MUL, F64X2_ADD);
-  gather('fa', 'fb', (e) => [...layer(e, 5), V_LOAD(QT)]);
+  gather('fa', 'fb', (e) => [layer[e], i32(2), I32_SHL, V_LOAD(QT)]);
   f.set('c0', 'vy', 'fa', 'fb', 'vz', F64X2_MUL, F64X2_ADD, F64X2_LT, 'nz', V_OR);
-  gather('fa', 'fb', (e) => [...layer(e, 5), V_LOAD(QT + 16)]);
+  gather('fa', 'fb', (e) => [layer[e], i32(2), I32_SHL, V_LOAD(QT + 16)]);
   f.set('rw', 'vy', 'fa', 'fb', 'vz', F64X2_MUL, F64X2_ADD, F64X2_GE);
   f.set('ok', 'c0', 'vx', 'av', F64X2_GE, V_AND, 'vx', 'bv', F64X2_LE, V_AND);
   // The next attempt: its words (first, second of the two blocks), m, byte t₁, x₁ = m·W[t₁].
@@ -868,7 +873,7 @@ function finishFunction(): Fn {
   const types = [...params.map(() => I32), ...fparams.map(() => F64)];
   const f = new Fn('finish', [...params, ...fparams], types, [I32]);
   f.local(I32, 'j', 'left', 'q', 'k', 't', 'i', 'wp', 'c', 'w', 'sh', 'more', 'zt', 'dw');
-  f.local(I32, 'qa', 'qb');
+  f.local(I32, 'qa', 'qb', 'ta', 'tb', 'ia', 'ib');
   f.local(I64, 'e0', 'e');
   f.local(F64, 'x', 'y', 'z');
   f.local(V128, 's26', 's29', 's53', 'ga', 'gb', 'pa', 'pb', 'th', 'nz', 'c0', 'rw', 'ok', 'fa');
@@ -929,13 +934,13 @@ function finishFunction(): Fn {
   draw(1);
   f.emit(END);
   f.set('i', 't', i32(127), I32_AND);
-  // The tail (layer 0), one round of Marsaglia's method: a = −log(u₁)/R, b = −log(u₂), x = ±(R + a)
-  // if 2b > a²; a second round would need more words: give up.
-  f.emit('i', I32_EQZ, IF, 'wp', i32(16), I32_ADD, 'c', I32_GT_U, brIf(3));
+  // The tail (layer 0), Marsaglia's method: rounds a = −log(u₁)/R, b = −log(u₂) until 2b > a²
+  // (out of words: give up), then x = ±(R + a).
+  f.emit('i', I32_EQZ, IF, LOOP, 'wp', i32(16), I32_ADD, 'c', I32_GT_U, brIf(4));
   f.set('y', ...u53(0, true), call(LOG), F64_NEG, f64(ZIG_R), F64_DIV);
   f.set('z', ...u53(8, true), call(LOG), F64_NEG);
   f.set('wp', 'wp', i32(16), I32_ADD);
-  f.emit('z', 'z', F64_ADD, 'y', 'y', F64_MUL, F64_LE, brIf(3));
+  f.emit('z', 'z', F64_ADD, 'y', 'y', F64_MUL, F64_LE, brIf(0), END);
   f.set('y', f64(ZIG_R), 'y', F64_ADD);
   f.set('x', 'y', F64_NEG, 'y', 'x', f64(0), F64_LT, SELECT);
   f.emit(...inBounds, brIf(2));
