@@ -36,13 +36,45 @@
  * Exact structures need no statistics: all zeros, a constant, and gain·I (identity, 2-D) or
  * the Dirac pattern (rank ≥ 3) are recognized with confidence 1.
  *
+ * **Delta-orthogonal** (Xiao et al. 2018): a kernel of rank ≥ 3 with more than one tap that
+ * is exactly 0 everywhere but its centre tap (an exact structure: no random scheme of the
+ * table makes an exact 0, let alone (K − 1)/K of them), and whose centre `[out, in]` slice
+ * passes the orthogonality check above (residual ≤ ρ_tol of the dtype). The alternative is
+ * an i.i.d. centre slice that passed by chance, with probability p ≈ (ρ_tol·√(2/π))^m: the
+ * confidence is 1/(1 + p), 1 for all but the smallest slices. With a single tap the structure
+ * says nothing (delta-orthogonal of a 1×1 kernel is orthogonal of the `[out, in]` matrix):
+ * such a kernel is judged as any tensor, and `orthogonal` lists `delta-orthogonal` as
+ * equivalent.
+ *
+ * **Sparse** (`sparse` of src/init, 2-D): every line of one axis holds exactly z zeros, 1 ≤
+ * z < its length — per input (PyTorch's `sparsity`: z = ceil(sparsity·units)) or per unit
+ * (Martens' `nonZero` = length − z). Tolerances of this exact test:
+ * - float underflow can only add zeros (a non-zero draw rounding to 0): z is the fewest zeros
+ *   of a line, and the other lines may hold E extra zeros in all, as long as E ≤ the count
+ *   that a Poisson number of underflows (mean: non-zero count × P(|x| ≤ the dtype's
+ *   {@link underflowThreshold}) for x ~ N(0, σ²)) exceeds with probability
+ *   {@link UNDERFLOW_PROBABILITY} (1e-6): E = 0 in float32, a few in float16 at small σ;
+ * - the zeros are placed at random in each line, so the zero counts of the other axis's lines
+ *   are Binomial(N, p), p = z/length, N = number of counted lines: their variance over N·p·q
+ *   is 1 within {@link DISPERSION_TOLERANCE} (6) standard errors √((2 + (1 − 6pq)/(Npq))/M)
+ *   (M lines). This rules out zeros aligned along the other axis — a dense tensor with a
+ *   zeroed unit has exactly one zero per input — and zeros placed too evenly.
+ * A dense tensor has no exact zeros, or a few (float16 underflow, pruning) in some lines but
+ * not the same number in all: it never passes. Given the structure, the table's i.i.d.
+ * schemes (no exact zeros) are out; `sparse` (flat prior over ln σ in [10⁻⁴, 10]) meets
+ * `unknown` on the non-zero values, which must look N(0, σ²): the kurtosis and mean terms
+ * above over the non-zero count. The reported std is the shortest decimal within two
+ * standard errors (σ̂·√2/√k) of the measured one; the sparsity the shortest decimal s with
+ * ceil(s·units) = z (nearest z/units among equally short ones).
+ *
  * Engine-neutral (no Node API).
  */
 
 import { type Distribution, TRUNCATED_STD_AT_2, targetStd } from '../init/variance-scaling.js';
 import type { SafetensorsDType } from '../io/safetensors.js';
-import type { FanMode, Fans } from '../tensor/fans.js';
+import { type FanMode, type Fans, kernelGeometry, type Layout } from '../tensor/fans.js';
 import { gain } from '../tensor/gain.js';
+import type { LineCounts, ZeroCounts } from './inspect-stats.js';
 
 /** Relative tolerance τ₀ of the scale term, above sampling error (3 %). */
 export const SCALE_TOLERANCE = 0.03;
@@ -55,6 +87,16 @@ export const MEAN_TOLERANCE = 0.01;
  * {@link SCALE_TOLERANCE}) cannot be told apart: they are reported as equivalent.
  */
 export const EQUIVALENCE_TOLERANCE = 0.01;
+/**
+ * Sparse: extra zeros (above the fewest of a line) are allowed up to the count that float
+ * underflow of the non-zero draws exceeds with this probability.
+ */
+export const UNDERFLOW_PROBABILITY = 1e-6;
+/**
+ * Sparse: standard errors by which the dispersion of the other axis's zero counts may stray
+ * from random placement.
+ */
+export const DISPERSION_TOLERANCE = 6;
 
 /** A distribution shape a scheme draws from, with what the model needs of it. */
 interface ShapeModel {
@@ -290,6 +332,15 @@ export interface SchemeFeatures {
   readonly pattern?: { readonly kind: 'identity' | 'dirac'; readonly value: number } | undefined;
   /** Each block's value, when a 1-D tensor is constant on 4 or 3 equal blocks (gate biases). */
   readonly gates?: readonly number[] | undefined;
+  /**
+   * When the values are exactly 0 off the kernel centre (rank ≥ 3, more than one tap): the
+   * orthogonality check of the centre `[out, in]` slice (as `orthogonality`).
+   */
+  readonly centre?:
+    | { readonly residual: number; readonly lines: number; readonly gain: number }
+    | undefined;
+  /** Zeros per unit and per input of a 2-D tensor, and the non-zero values' moments. */
+  readonly zeroCounts?: ZeroCounts | undefined;
 }
 
 /** What detection knows of a tensor besides its values. */
@@ -300,6 +351,10 @@ export interface SchemeContext {
   readonly borrowedFans?: boolean;
   /** Hidden size of the recurrent layer the tensor belongs to (PyTorch RNN/LSTM/GRU). */
   readonly rnnHidden?: number | undefined;
+  /** The tensor's shape (kernel taps, channels). */
+  readonly shape?: readonly number[] | undefined;
+  /** Where in and out sit in the shape (default `'out-in'`); specs that depend on it carry it. */
+  readonly layout?: Layout | undefined;
 }
 
 /** One scheme as detection reports it. */
@@ -314,7 +369,10 @@ export interface SchemeGuess {
   readonly ratio?: number;
   /** Distribution shape of the scheme. */
   readonly distribution?: Distribution;
-  /** The measured gain of orthogonal, identity and dirac, or the value of a constant. */
+  /**
+   * The measured gain of orthogonal, delta-orthogonal, identity and dirac, the value of a
+   * constant, or the std of sparse's non-zero weights.
+   */
   readonly value?: number;
   /** Schemes that predict the same distribution for these fans (stds within 1 %): indistinguishable. */
   readonly equivalent: readonly string[];
@@ -363,9 +421,75 @@ export function orthogonalTolerance(dtype: SafetensorsDType): number {
   return Math.max(32 * unitRoundoff(dtype), 0.01);
 }
 
+/**
+ * Largest |x| that a dtype rounds to 0 (half its smallest subnormal; values come through
+ * float32, so float64 adds none).
+ */
+export function underflowThreshold(dtype: SafetensorsDType): number {
+  switch (dtype) {
+    case 'F16':
+      return 2 ** -25;
+    case 'BF16':
+      return 2 ** -134;
+    case 'F64':
+      return 0;
+    default:
+      return 2 ** -150;
+  }
+}
+
+/**
+ * The count k that a Poisson variable of mean `lambda` exceeds with probability below
+ * {@link UNDERFLOW_PROBABILITY} (a normal bound above mean 100).
+ */
+export function allowedExcessZeros(lambda: number): number {
+  if (!(lambda > 0)) return 0;
+  if (lambda > 100) return Math.ceil(lambda + 5 * Math.sqrt(lambda));
+  let pmf = Math.exp(-lambda);
+  let cdf = pmf;
+  let k = 0;
+  while (1 - cdf >= UNDERFLOW_PROBABILITY) {
+    k++;
+    pmf *= lambda / k;
+    cdf += pmf;
+  }
+  return k;
+}
+
 /** Three significant digits, for labels. */
 function round(x: number): number {
   return Number(x.toPrecision(3));
+}
+
+/**
+ * A decimal of the fewest significant digits in [low, high] that `fits` (of those, the one
+ * nearest `centre`), for reported parameters; `centre` (> 0) if none.
+ * @example shortestDecimal(0.75, 0.725, 0.75) // 0.75 (0.73 and 0.74 are as short)
+ */
+export function shortestDecimal(
+  centre: number,
+  low: number,
+  high: number,
+  fits: (c: number) => boolean = () => true,
+): number {
+  if (!(centre > 0)) return centre;
+  const e = Math.floor(Math.log10(centre));
+  for (let digits = 1; digits <= 17; digits++) {
+    // Multiples of 10^p: p = e − digits + 1; k / 10^−p is the nearest double to the decimal.
+    const p = e - digits + 1;
+    const value = (k: number) => (p < 0 ? k / 10 ** -p : k * 10 ** p);
+    const step = 10 ** p;
+    const first = Math.ceil(low / step);
+    const last = Math.floor(high / step);
+    if (first > last) continue;
+    const k = Math.min(last, Math.max(first, Math.round(centre / step)));
+    // The nearest, then its neighbours (the bounds may be open for `fits`).
+    for (const j of [k, k - 1, k + 1]) {
+      const c = value(j);
+      if (j >= first && j <= last && c >= low && c <= high && fits(c)) return c;
+    }
+  }
+  return centre;
 }
 
 const HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
@@ -380,6 +504,15 @@ function logNormal(x: number, mu: number, sd: number): number {
 const UNKNOWN_LOG_LIKELIHOOD = -Math.log(Math.log(1e9)) - Math.log(10) - Math.log(20);
 /** Flat prior of an orthogonal matrix's gain, ln g over [ln 0.1, ln 10]. */
 const ORTHOGONAL_GAIN_LOG_PRIOR = -Math.log(2 * Math.log(10));
+
+/**
+ * ln of the probability that an i.i.d. matrix passes the orthogonality check over `lines`
+ * sampled lines (see the module's documentation).
+ */
+function iidPassesLogProbability(lines: number, dtype: SafetensorsDType): number {
+  const pairs = (lines * (lines - 1)) / 2;
+  return pairs * Math.log(Math.min(1, orthogonalTolerance(dtype) * Math.sqrt(2 / Math.PI)));
+}
 
 /** Shape terms (kurtosis and support) of a distribution for these features. */
 function shapeLogLikelihood(f: SchemeFeatures, d: Distribution, maxAbs: number): number {
@@ -440,7 +573,7 @@ function candidatesFor(ctx: SchemeContext): Candidate[] {
 function decide(
   scored: { c: Candidate | null; scheme: string; label: string; ll: number; extra?: object }[],
   f: SchemeFeatures,
-  shape: Distribution,
+  shape: Distribution | null,
 ): Detection {
   const top = Math.max(...scored.map((s) => s.ll));
   const weights = scored.map((s) => Math.exp(s.ll - top));
@@ -547,30 +680,18 @@ export function detectScheme(f: SchemeFeatures, ctx: SchemeContext = {}): Detect
   if (f.gates !== undefined) {
     return exact('gate-constant', gateLabel(f.gates, f.count, ctx), {});
   }
-  const maxAbs = Math.max(Math.abs(f.min), Math.abs(f.max));
-  const shapes = (['uniform', 'truncated-normal', 'normal'] as const).map((d) => ({
-    d,
-    ll: shapeLogLikelihood(f, d, maxAbs),
-  }));
-  const shape = shapes.reduce((a, b) => (b.ll > a.ll ? b : a)).d;
-  const shapeLL = (d: Distribution) => shapes.find((s) => s.d === d)!.ll;
-  const meanLL = logNormal(f.mean / f.std, 0, Math.sqrt(1 / f.count + MEAN_TOLERANCE ** 2));
+  if (f.centre !== undefined && f.centre.residual <= orthogonalTolerance(f.dtype)) {
+    return deltaOrthogonal(f, f.centre, ctx);
+  }
+  const fit = f.zeroCounts === undefined ? null : sparseFit(f.zeroCounts, f.dtype);
+  if (fit !== null) return sparse(f, fit, ctx);
+  const { maxAbs, shape, shapeLL, meanLL } = marginal(f);
   // Structure: an orthogonality check that passed makes i.i.d. schemes unlikely.
   const orth = f.orthogonality;
   let structureLL = 0;
   const passed = orth !== undefined && orth.residual <= orthogonalTolerance(f.dtype);
-  if (passed) {
-    const pairs = (orth.lines * (orth.lines - 1)) / 2;
-    structureLL =
-      pairs * Math.log(Math.min(1, orthogonalTolerance(f.dtype) * Math.sqrt(2 / Math.PI)));
-  }
-  const scored: {
-    c: Candidate | null;
-    scheme: string;
-    label: string;
-    ll: number;
-    extra?: object;
-  }[] = candidatesFor(ctx).map((c) => ({
+  if (passed) structureLL = iidPassesLogProbability(orth.lines, f.dtype);
+  const scored: Scored[] = candidatesFor(ctx).map((c) => ({
     c,
     scheme: c.scheme,
     label: c.label,
@@ -596,5 +717,166 @@ export function detectScheme(f: SchemeFeatures, ctx: SchemeContext = {}): Detect
     label: `none of the known schemes (${shape}-like, ${looks})`,
     ll: UNKNOWN_LOG_LIKELIHOOD,
   });
-  return decide(scored, f, shape);
+  const d = decide(scored, f, shape);
+  // A kernel of one tap: delta-orthogonal is orthogonal of the [out, in] matrix.
+  const single =
+    ctx.shape !== undefined &&
+    ctx.shape.length >= 3 &&
+    kernelGeometry(ctx.shape, ctx.layout ?? 'out-in').kernelSize === 1;
+  if (single && d.best.scheme === 'orthogonal') {
+    return { ...d, best: { ...d.best, equivalent: [...d.best.equivalent, 'delta-orthogonal'] } };
+  }
+  return d;
+}
+
+/** A scored candidate: a random scheme of the table (`c`) or a structure (`c` null). */
+interface Scored {
+  c: Candidate | null;
+  scheme: string;
+  label: string;
+  ll: number;
+  extra?: object;
+}
+
+/** The terms of the marginal distribution of the values: shape (per distribution) and mean. */
+function marginal(f: SchemeFeatures) {
+  const maxAbs = Math.max(Math.abs(f.min), Math.abs(f.max));
+  const shapes = (['uniform', 'truncated-normal', 'normal'] as const).map((d) => ({
+    d,
+    ll: shapeLogLikelihood(f, d, maxAbs),
+  }));
+  const shape = shapes.reduce((a, b) => (b.ll > a.ll ? b : a)).d;
+  const shapeLL = (d: Distribution) => shapes.find((s) => s.d === d)!.ll;
+  const meanLL = logNormal(f.mean / f.std, 0, Math.sqrt(1 / f.count + MEAN_TOLERANCE ** 2));
+  return { maxAbs, shape, shapeLL, meanLL };
+}
+
+/** `{ layout: 'in-out' }` for specs whose meaning depends on the layout, in that layout. */
+function layoutOf(ctx: SchemeContext): { layout?: Layout } {
+  return ctx.layout === 'in-out' ? { layout: 'in-out' } : {};
+}
+
+/**
+ * Delta-orthogonal, given a kernel zero off its centre whose centre slice passed the
+ * orthogonality check: against an i.i.d. slice that passed by chance.
+ */
+function deltaOrthogonal(
+  f: SchemeFeatures,
+  centre: NonNullable<SchemeFeatures['centre']>,
+  ctx: SchemeContext,
+): Detection {
+  const value = centre.gain;
+  // The gain is an rms over whole lines of rounded values: good to the dtype's roundoff.
+  const u = unitRoundoff(f.dtype);
+  const g = shortestDecimal(value, value * (1 - u), value * (1 + u));
+  // weightinit's delta-orthogonal needs out >= in (columns orthonormal).
+  const wide = ctx.fans !== undefined && ctx.fans.fanOut < ctx.fans.fanIn;
+  const scored: Scored[] = [
+    {
+      c: null,
+      scheme: 'delta-orthogonal',
+      label: `delta-orthogonal × ${round(value)} (zero but at the kernel centre, whose [out, in] slice is orthogonal${wide ? ' by rows: out < in' : ''}; Xiao et al. 2018)`,
+      ll: 0,
+      extra: {
+        value,
+        ...(wide ? {} : { spec: { name: 'delta-orthogonal', gain: g, ...layoutOf(ctx) } }),
+      },
+    },
+    {
+      c: null,
+      scheme: 'unknown',
+      label:
+        'zero but at the kernel centre, an i.i.d. [out, in] slice there that passed the orthogonality check by chance',
+      ll: iidPassesLogProbability(centre.lines, f.dtype),
+    },
+  ];
+  return decide(scored, f, null);
+}
+
+/** A sparse structure: which semantics, the lines holding z zeros each. */
+interface SparseFit {
+  readonly semantics: 'sparsity' | 'nonZero';
+  readonly lines: LineCounts;
+  /** Zeros per line. */
+  readonly zeros: number;
+}
+
+/** The sparse semantics whose exact zero counts the tensor has (see the module's documentation), or null. */
+function sparseFit(z: ZeroCounts, dtype: SafetensorsDType): SparseFit | null {
+  const nz = z.nonZero;
+  if (!(nz.std > 0)) return null;
+  // Chance that a non-zero draw N(0, σ²) rounds to 0 in this dtype.
+  const p0 = Math.min(1, (2 * underflowThreshold(dtype)) / (nz.std * Math.sqrt(2 * Math.PI)));
+  const allowed = allowedExcessZeros(nz.count * p0);
+  const options = [
+    ['sparsity', z.inputs, z.units],
+    ['nonZero', z.units, z.inputs],
+  ] as const;
+  for (const [semantics, lines, cross] of options) {
+    const zeros = lines.min;
+    if (zeros < 1 || zeros >= lines.length) continue;
+    if (lines.total - zeros * lines.lines > allowed) continue;
+    // Random placement: the other axis's counts are Binomial(lines, p).
+    const p = zeros / lines.length;
+    const npq = lines.lines * p * (1 - p);
+    const dispersion = cross.variance / npq;
+    const se = Math.sqrt((2 + (1 - 6 * p * (1 - p)) / npq) / cross.lines);
+    if (Math.abs(dispersion - 1) > DISPERSION_TOLERANCE * se + 1e-9) continue;
+    return { semantics, lines, zeros };
+  }
+  return null;
+}
+
+/** Flat prior of sparse's std: ln σ over [ln 10⁻⁴, ln 10]. */
+const SPARSE_STD_LOG_PRIOR = -Math.log(Math.log(1e5));
+
+/** Sparse (the zero structure holds) against unknown, judged on the non-zero values. */
+function sparse(f: SchemeFeatures, fit: SparseFit, ctx: SchemeContext): Detection {
+  const nz = f.zeroCounts!.nonZero;
+  const g: SchemeFeatures = {
+    ...f,
+    count: nz.count,
+    mean: nz.mean,
+    std: nz.std,
+    kurtosis: nz.kurtosis,
+  };
+  const { shape, shapeLL, meanLL } = marginal(g);
+  const { lines, zeros } = fit;
+  const line = lines.along === 'rows' ? 'row' : 'column';
+  const se = nz.std * Math.SQRT2 * Math.sqrt(1 / nz.count);
+  const std = shortestDecimal(nz.std, nz.std - 2 * se, nz.std + 2 * se);
+  let label: string;
+  let spec: Record<string, unknown>;
+  if (fit.semantics === 'sparsity') {
+    const units = lines.length;
+    // Any sparsity in ((z − 1)/units, z/units] makes z zeros: the shortest one.
+    const sparsity = shortestDecimal(
+      zeros / units,
+      (zeros - 1) / units,
+      zeros / units,
+      (c) => Math.ceil(c * units) === zeros,
+    );
+    label = `sparse (PyTorch sparse_): sparsity ${sparsity}, ${zeros} of the ${units} weights of every input (${line}) zero, the rest N(0, ${std}²)`;
+    spec = { name: 'sparse', sparsity, std, ...layoutOf(ctx) };
+  } else {
+    const nonZero = lines.length - zeros;
+    label = `sparse (Martens 2010): ${nonZero} non-zero incoming weights of ${lines.length} for every unit (${line}), N(0, ${std}²)`;
+    spec = { name: 'sparse', nonZero, std, ...layoutOf(ctx) };
+  }
+  const scored: Scored[] = [
+    {
+      c: null,
+      scheme: 'sparse',
+      label,
+      ll: SPARSE_STD_LOG_PRIOR + shapeLL('normal') + meanLL,
+      extra: { value: nz.std, spec },
+    },
+    {
+      c: null,
+      scheme: 'unknown',
+      label: `zeros placed as sparse's (${zeros} of ${lines.length} in every ${line}), but the non-zero values do not look N(0, σ²) (kurtosis ${round(nz.kurtosis)}, mean/std ${round(nz.mean / nz.std)})`,
+      ll: UNKNOWN_LOG_LIKELIHOOD,
+    },
+  ];
+  return decide(scored, g, shape);
 }

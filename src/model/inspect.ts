@@ -6,7 +6,8 @@
  * known scheme gives for its fans, the scheme it most likely came from with a confidence
  * and the runner-up (`detect.ts`), the structural checks (`inspect-stats.ts`), and warnings:
  * no symmetry breaking (all-zero or constant weights, identical units), NaN/Inf, a std more
- * than ×3 outside every sensible scheme for the fans (signals vanish or explode), biases
+ * than ×3 outside every sensible scheme for the fans (signals vanish or explode; not for
+ * identity, Dirac and delta-orthogonal, whose signal gain is exact, nor embeddings), biases
  * that are all negative. Warnings are data.
  *
  * Engine-neutral: the bytes come from a {@link SafetensorsSource} — a file
@@ -188,7 +189,13 @@ function contextOf(
   layout: Layout,
   notes: string[],
 ): SchemeContext {
-  const ctx: { fans?: Fans; borrowedFans?: boolean; rnnHidden?: number } = {};
+  const ctx: {
+    fans?: Fans;
+    borrowedFans?: boolean;
+    rnnHidden?: number;
+    shape: readonly number[];
+    layout: Layout;
+  } = { shape: t.shape, layout };
   if (t.shape.length >= 2) ctx.fans = computeFans(t.shape, { layout });
   else {
     const w = weightOf(t.name);
@@ -249,7 +256,8 @@ function warningsOf(
       out.push(`every element is ${num(stats.min)}: no symmetry breaking (${same})`);
     }
     const units = checks.identicalUnits;
-    const structured = scheme === 'identity' || scheme === 'dirac';
+    // Their signal gain is exact (an isometry times the gain), whatever the elements' std.
+    const structured = scheme === 'identity' || scheme === 'dirac' || scheme === 'delta-orthogonal';
     if (
       units !== null &&
       'duplicates' in units &&
@@ -475,6 +483,11 @@ function inspected(
         orthogonality: orth !== null && 'residual' in orth ? orth : undefined,
         pattern: checks.pattern ?? undefined,
         gates: checks.gates ?? undefined,
+        centre: checks.centre !== null && 'residual' in checks.centre ? checks.centre : undefined,
+        zeroCounts:
+          checks.zeroCounts !== null && 'units' in checks.zeroCounts
+            ? checks.zeroCounts
+            : undefined,
       },
       ctx,
     );
