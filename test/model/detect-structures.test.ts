@@ -172,15 +172,15 @@ describe('detectScheme: delta-orthogonal', () => {
 
   it('centre slice orthogonal: delta-orthogonal, confidence 1/(1 + p)', () => {
     const d = detectScheme(
-      { ...base, centre: { residual: 1e-7, lines: 64, gain: 1.4142135 } },
+      { ...base, centre: { residual: 1e-7, lines: 64, gain: Math.SQRT2 * (1 + 1e-8) } },
       { fans: convFans, shape: [64, 64, 3, 3] },
     );
     expect(d.best).toMatchObject({
       scheme: 'delta-orthogonal',
       confidence: 1,
-      value: 1.4142135,
-      // The shortest decimal within the float32 roundoff (±6e-8 relative).
-      spec: { name: 'delta-orthogonal', gain: 1.4142135 },
+      value: Math.SQRT2 * (1 + 1e-8),
+      // The shortest decimal within the float32 roundoff (±6e-8 relative): 1.4142136.
+      spec: { name: 'delta-orthogonal', gain: Number(Math.SQRT2.toPrecision(8)) },
     });
     expect(d.shape).toBeNull();
     const pair = detectScheme(
@@ -233,7 +233,8 @@ describe('helpers', () => {
     expect(shortestDecimal(231 / 256, 230 / 256, 231 / 256)).toBe(0.9);
     expect(shortestDecimal(0.75, 0.725, 0.75)).toBe(0.75);
     expect(shortestDecimal(0.010013, 0.00976, 0.01026)).toBe(0.01);
-    expect(shortestDecimal(1.41421356, 1.4142135, 1.4142137)).toBe(1.4142136);
+    const r2 = Math.SQRT2;
+    expect(shortestDecimal(r2, r2 - 1e-7, r2 + 1e-7)).toBe(Number(r2.toPrecision(8)));
     expect(shortestDecimal(0.3, 0.2, 0.4, (c) => c !== 0.3)).toBe(0.2);
     // An open lower bound: ceil(c · 3) must be 2, so 1/3 itself does not fit.
     expect(shortestDecimal(2 / 3, 1 / 3, 2 / 3, (c) => Math.ceil(c * 3) === 2)).toBe(0.6);
