@@ -8,7 +8,10 @@
  * Run (Node 20 cannot strip TypeScript types, so this benchmarks the compiled package):
  *   npx tsc -p tsconfig.build.json && node bench/random-micro.mjs [--quick] [--no-pool]
  * (WEIGHTINIT_DIST=/path/to/dist benchmarks another build; WEIGHTINIT_AB=/path/to/dist compares
- * that build with this one in one process, interleaved: the way to measure a few percent here.)
+ * that build with this one in one process, interleaved: the way to measure a few percent here;
+ * with WEIGHTINIT_AB_CLOCK=cpu each repetition is timed by the process's CPU time instead of the
+ * wall clock, which leaves out the time other processes take the core: on a loaded machine,
+ * ratios of A/B with itself then stay within ~1 % where the wall clock's drift by 10-30 %.)
  *
  * Shapes: a 256×128×3×3 conv kernel (295 k), 1024² (1 M) and 4096² (16 M). For each case and
  * path: a warm-up (≥ 200 ms), then N repetitions; a cell is the median and, in parentheses, the best (the
@@ -82,8 +85,21 @@ const load = () =>
 
 // WEIGHTINIT_AB: another build, compared in this process with this one, interleaved repetition
 // by repetition (wasm, one thread, 1 M elements): on a shared machine, separate runs differ by
-// tens of percent, interleaved ones by a few.
+// tens of percent, interleaved ones by a few (by less with WEIGHTINIT_AB_CLOCK=cpu).
 if (process.env.WEIGHTINIT_AB) {
+  const cpu = process.env.WEIGHTINIT_AB_CLOCK === 'cpu';
+  /** Milliseconds of `run()`: wall clock, or this process's CPU time (user + system). */
+  const ms = (run) => {
+    if (!cpu) {
+      const t = performance.now();
+      run();
+      return performance.now() - t;
+    }
+    const c = process.cpuUsage();
+    run();
+    const d = process.cpuUsage(c);
+    return (d.user + d.system) / 1e3;
+  };
   const builds = [];
   for (const d of [dist, process.env.WEIGHTINIT_AB]) {
     const r = await import(`${d}/random/index.js`);
@@ -101,6 +117,7 @@ if (process.env.WEIGHTINIT_AB) {
     ['truncated normal float64 [-2, 2]', (b) => b.fillTruncatedNormal(b.key, f64, 0, 0.02, -2, 2)],
   ];
   console.log(`A = ${dist}\nB = ${process.env.WEIGHTINIT_AB}\nload average ${load()}`);
+  console.log(`clock: ${cpu ? 'CPU time of this process' : 'wall'}`);
   console.log(
     `M elements/s, median (best) of 21 interleaved repetitions ${'A'.padStart(8)} ${'B'.padStart(13)}`,
   );
@@ -109,9 +126,7 @@ if (process.env.WEIGHTINIT_AB) {
     for (const b of builds) time(n, () => run(b), 1);
     for (let r = 0; r < 21; r++) {
       builds.forEach((b, i) => {
-        const t = performance.now();
-        run(b);
-        rates[i].push(n / (performance.now() - t) / 1e3);
+        rates[i].push(n / ms(() => run(b)) / 1e3);
       });
     }
     const cell = (x) => {
