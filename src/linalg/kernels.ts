@@ -146,7 +146,7 @@ export interface ParallelRunner {
   kernels(bytes: number): WasmKernels | null;
   /**
    * Runs panels `0 … panels−1` of {@link updateRows} with `args` = (m, cOff, rows, v, len, ib, y,
-   * y2, b, vp) across the threads, `local(i)` running panel i on this one; returns when all are done.
+   * y2, b, vp, forming) across the threads, `local(i)` running panel i on this one; returns when all are done.
    * This thread first runs `meanwhile` (work on other rows of the heap), then claims the panels
    * left. A call made during `meanwhile` runs everything on this thread. Throws if a worker failed.
    */
@@ -187,6 +187,11 @@ export const PANEL = 16;
  * Y = C Vᵀ, Y₂ = Y Bᵀ, C ← C − Y₂ V, for these rows only. Each row's values depend on that
  * row alone (the products' order of operations is fixed per element), so panels can run in
  * any order, on any thread. Self-contained with the products (workers run its source).
+ *
+ * The products skip what is known to be zero (the same bits, see {@link gemmABt}): row l of V
+ * before position l; B = Tᵀ (lower triangular) in the factorization, B = T (upper) when
+ * `forming` Q, where also C's first `ib` elements are zero (rows of Q above the block's columns,
+ * not reached yet by any reflector).
  */
 export function updateRows(
   h: Heap,
@@ -201,18 +206,20 @@ export function updateRows(
   y2: number,
   b: number,
   vp: number,
+  forming: number,
 ): void {
   const rows = r1 - r0;
   const c = cOff + r0 * m;
   const yr = y + r0 * ib;
   const y2r = y2 + r0 * ib;
-  gemmABt(h, c, m, rows, v, len, ib, len, yr, vp);
-  gemmABt(h, yr, ib, rows, b, ib, ib, ib, y2r);
+  gemmABt(h, c, m, rows, v, len, ib, len, yr, vp, 1, forming ? ib : 0);
+  gemmABt(h, yr, ib, rows, b, ib, ib, ib, y2r, -1, forming ? 1 : 2, 0);
   gemmSubAB(h, c, m, rows, y2r, ib, v, len, len, vp);
 }
 
 /**
- * C ← C − ((C Vᵀ) Bᵀ) V for the `rows` rows of C (see {@link updateRows}), panel by panel of
+ * C ← C − ((C Vᵀ) Bᵀ) V for the `rows` rows of C (see {@link updateRows}, and `forming` there),
+ * panel by panel of
  * {@link PANEL} rows (each panel's rows stay in cache from the first product to the last), on
  * the threads of the heap's runner when the update is large enough. Same bits either way.
  *
@@ -233,12 +240,13 @@ export function updateBlock(
   y2: number,
   b: number,
   vp: number,
+  forming: number,
   first = 0,
   meanwhile?: () => void,
 ): void {
   const f = Math.min(first, rows);
   const here = () => {
-    if (f > 0) updateRows(h, m, cOff, 0, f, v, len, ib, y, y2, b, vp);
+    if (f > 0) updateRows(h, m, cOff, 0, f, v, len, ib, y, y2, b, vp, forming);
     meanwhile?.();
   };
   // The other rows, as an update of their own.
@@ -248,9 +256,23 @@ export function updateBlock(
   const y2r = y2 + f * ib;
   const panels = Math.ceil(rest / PANEL);
   const panel = (i: number) =>
-    updateRows(h, m, c, i * PANEL, Math.min(rest, (i + 1) * PANEL), v, len, ib, yr, y2r, b, vp);
+    updateRows(
+      h,
+      m,
+      c,
+      i * PANEL,
+      Math.min(rest, (i + 1) * PANEL),
+      v,
+      len,
+      ib,
+      yr,
+      y2r,
+      b,
+      vp,
+      forming,
+    );
   if (h.runner !== undefined && panels > 1 && rest * len * ib >= runnerMinWork) {
-    h.runner.run([m, c, rest, v, len, ib, yr, y2r, b, vp], panels, panel, here);
+    h.runner.run([m, c, rest, v, len, ib, yr, y2r, b, vp, forming], panels, panel, here);
     return;
   }
   for (let i = 0; i < panels; i++) panel(i);
@@ -390,6 +412,13 @@ class JsHeap implements Heap {
  * `Y = A · Bᵀ` in the heap: A is `p × len` (row `q` at `aOff + q·aStride`), B is `nb × len` (row
  * `l` at `bOff + l·bStride`), Y is `p × nb` dense at `yOff`, overwritten. If `bp ≥ 0`, B is also
  * at `bp` as {@link packQuads} leaves it (read by the WebAssembly kernels).
+ *
+ * Zeros may be skipped, with the same bits: `shape` 1 says row l of B is zero before position l,
+ * 2 that it is zero after l, and A and B are zero before position `lead`. Each group of four rows
+ * of B then sums over its span only ({@link spanStart}, {@link spanEnd}): a sum of the kernels
+ * starts at +0 and never becomes −0, so the ±0 products left out, before its first non-zero
+ * product or after its last, change nothing; spans start at even positions (the lanes stay those
+ * of t) and end at even positions or at the end (the odd last element is left out only if zero).
  */
 export function gemmABt(
   h: Heap,
@@ -402,6 +431,8 @@ export function gemmABt(
   len: number,
   yOff: number,
   bp = -1,
+  shape = 0,
+  lead = 0,
 ): void {
   const x = h.x;
   x.fill(0, yOff, yOff + p * nb);
@@ -410,12 +441,26 @@ export function gemmABt(
   const quads = nb >> 2;
   for (let t0 = 0; t0 < len; t0 += KC) {
     const kl = Math.min(KC, len - t0);
-    if (quads > 0) {
+    // Runs of groups with the same span, one call each.
+    for (let lq = 0, next = 0; lq < quads; lq = next) {
+      const s = spanStart(lq, shape, lead, t0, kl);
+      const e = spanEnd(lq, shape, t0, kl);
+      next = lq + 1;
+      while (
+        next < quads &&
+        spanStart(next, shape, lead, t0, kl) === s &&
+        spanEnd(next, shape, t0, kl) === e
+      ) {
+        next++;
+      }
+      if (s >= e) continue;
+      const b = bOff + 4 * lq * bStride + t0 + s;
+      const bq = bp < 0 ? bp : bp + lq * qs + 4 * (t0 + s);
       for (let q0 = 0; q0 < pairs; q0 += CALL_PAIRS) {
         const n = Math.min(CALL_PAIRS, pairs - q0);
-        const a = aOff + 2 * q0 * aStride + t0;
-        const y = yOff + 2 * q0 * nb;
-        h.abt(a, aStride, n, bOff + t0, bStride, quads, kl, y, nb, bp < 0 ? bp : bp + 4 * t0, qs);
+        const a = aOff + 2 * q0 * aStride + t0 + s;
+        const y = yOff + 2 * q0 * nb + 4 * lq;
+        h.abt(a, aStride, n, b, bStride, next - lq, e - s, y, nb, bq, qs);
       }
     }
     // What the 2 × 4 blocks leave: the last columns of Y for paired rows, and an odd last row.
@@ -430,13 +475,26 @@ export function gemmABt(
 }
 
 /**
+ * Where, in the chunk of `kl` elements from `t0`, the sums of B's group of rows `4lq … 4lq+3`
+ * start (even, clamped to [0, kl]), for the zeros of `shape` and `lead` (see {@link gemmABt}).
+ */
+export function spanStart(lq: number, shape: number, lead: number, t0: number, kl: number): number {
+  const zeros = Math.max(lead, shape === 1 ? 4 * lq : 0) & ~1;
+  return Math.min(Math.max(zeros - t0, 0), kl);
+}
+
+/** Where those sums end in the chunk: at `kl`, or (`shape` 2) after row 4lq+3's last non-zero. */
+export function spanEnd(lq: number, shape: number, t0: number, kl: number): number {
+  return shape === 2 ? Math.min(Math.max(4 * lq + 4 - t0, 0), kl) : kl;
+}
+
+/**
  * The strict upper triangle of the Gram matrix G = V Vᵀ of a block of reflectors (V `ib × len`
  * dense at `v`, and at `vp` as {@link packQuads} leaves it; G `ib × ib` dense at `g`): the same
  * bits as those entries of {@link gemmABt}`(V, V)`, in about half the work. Row l of V is zero
- * before position l, so G's entries l < i are all that is computed, and for the group of rows
- * 4lq … 4lq+3 the sums start at position 4lq (even: the lanes are those of t): every product
- * left out is ±0, and a sum that starts at +0 is +0 until its first non-zero product. Entries
- * on and below the diagonal are unspecified.
+ * before position l, so G's entries l < i are all that is computed, and the sums of the group of
+ * rows 4lq … 4lq+3 start at position 4lq (the zeros skipped as `gemmABt`'s `shape` 1 does).
+ * Entries on and below the diagonal are unspecified.
  */
 export function gramUpper(
   h: Heap,
@@ -454,7 +512,7 @@ export function gramUpper(
     const kl = Math.min(KC, len - t0);
     for (let lq = 0; lq < quads; lq++) {
       // Rows l ≤ 4lq + 2 (pairs up to 2lq + 1) against the group's rows i > l.
-      const s = Math.max(0, Math.min(4 * lq - t0, kl));
+      const s = spanStart(lq, 1, 0, t0, kl);
       const pairs = Math.min(2 * lq + 2, ib >> 1);
       if (s === kl) continue;
       const a = v + t0 + s;

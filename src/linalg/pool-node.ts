@@ -36,6 +36,8 @@ import {
   PANEL,
   type ParallelRunner,
   setParallelRunner,
+  spanEnd,
+  spanStart,
   sub1x4,
   updateRows,
 } from './kernels.js';
@@ -97,6 +99,8 @@ const PANEL = ${PANEL};
 ${dotLanes.toString()}
 ${axpy.toString()}
 ${sub1x4.toString()}
+${spanStart.toString()}
+${spanEnd.toString()}
 ${gemmABt.toString()}
 ${gemmSubAB.toString()}
 ${updateRows.toString()}
@@ -120,11 +124,12 @@ for (;;) {
   Atomics.wait(ctrl, ${SEQ}, seen);
   seen = Atomics.load(ctrl, ${SEQ});
   if (h.x.buffer.byteLength !== memory.buffer.byteLength) h.x = new Float64Array(memory.buffer);
-  const [m, cOff, rows, v, len, ib, y, y2, b, vp] = ctrl.slice(${ARGS}, ${ARGS + 10});
+  const [m, cOff, rows, v, len, ib, y, y2, b, vp, forming] = ctrl.slice(${ARGS}, ${ARGS + 11});
   const panels = Math.ceil(rows / PANEL);
-  claimPanels(ctrl, seen & ${TAG_MASK}, panels, (i) =>
-    updateRows(h, m, cOff, i * PANEL, Math.min(rows, (i + 1) * PANEL), v, len, ib, y, y2, b, vp),
-  );
+  claimPanels(ctrl, seen & ${TAG_MASK}, panels, (i) => {
+    const r1 = Math.min(rows, (i + 1) * PANEL);
+    updateRows(h, m, cOff, i * PANEL, r1, v, len, ib, y, y2, b, vp, forming);
+  });
 }
 `;
 

@@ -326,7 +326,7 @@ function factorBlocked(
     const later = next + nextIb < j1;
     const ops = L.sets[set ^ 1];
     // Columns next … j1−1 of A: C ← Hᵀ C, the next panel's first.
-    applyBlock(h, m, L, L.sets[set], j, ib, j1, nextIb, () => {
+    applyBlock(h, m, L, L.sets[set], j, ib, j1, false, nextIb, () => {
       factorBlocked(h, m, levels, level + 1, tau, next, next + nextIb);
       if (later) prepareBlock(h, m, L, ops, next, nextIb, tau, false);
     });
@@ -370,7 +370,7 @@ function formBlocked(
   for (let i = last - nb; i >= i0; i -= nb) {
     const ops = L.sets[set ^ 1];
     // Columns i+nb … i1−1 of Q: C ← H C.
-    applyBlock(h, m, L, L.sets[set], i, nb, i1, 0, () => {
+    applyBlock(h, m, L, L.sets[set], i, nb, i1, true, 0, () => {
       formBlocked(h, m, levels, level + 1, tau, i, i + nb);
       if (i > i0) prepareBlock(h, m, L, ops, i - nb, nb, tau, true);
     });
@@ -459,8 +459,9 @@ function prepareBlock(
 /**
  * Applies the block of reflectors `j … j+ib−1`, prepared in `ops`, to the columns `j+ib … end−1`
  * of A, rows `j … m−1` (in the transposed layout C is a block of rows of the heap's matrix, and
- * every step is a product of the kernels): the first `first` columns first, then the others
- * while this thread runs `meanwhile` (see {@link updateBlock}).
+ * every step is a product of the kernels): Hᵀ C in the factorization, H C when `formingQ`
+ * (`ops` prepared accordingly). The first `first` columns first, then the others while this
+ * thread runs `meanwhile` (see {@link updateBlock}).
  */
 function applyBlock(
   h: Heap,
@@ -470,13 +471,30 @@ function applyBlock(
   j: number,
   ib: number,
   end: number,
+  formingQ: boolean,
   first: number,
   meanwhile: () => void,
 ): void {
   const len = m - j;
   const rows = end - j - ib;
   const cOff = (j + ib) * m + j;
-  updateBlock(h, m, cOff, rows, ops.v, len, ib, L.y, L.y2, ops.b, ops.vp, first, meanwhile);
+  const forming = formingQ ? 1 : 0;
+  updateBlock(
+    h,
+    m,
+    cOff,
+    rows,
+    ops.v,
+    len,
+    ib,
+    L.y,
+    L.y2,
+    ops.b,
+    ops.vp,
+    forming,
+    first,
+    meanwhile,
+  );
 }
 
 /**

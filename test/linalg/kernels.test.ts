@@ -12,7 +12,7 @@ import {
 import { orthogonalize } from '../../src/linalg/orthogonal.js';
 import { householderQR } from '../../src/linalg/qr.js';
 import { kernelModuleBytes, panelModuleBytes } from '../../src/linalg/wasm.js';
-import { gaussian, maxAbsDiff } from './util.js';
+import { blockOperands, gaussian, maxAbsDiff } from './util.js';
 
 afterEach(() => setWasmKernels(true));
 
@@ -190,16 +190,58 @@ describe('kernels', () => {
     });
   }
 
+  // Lengths within a chunk and over it, odd and even; group remainders; odd rows; odd leads.
+  for (const [p, nb, len, lead] of [
+    [5, 6, 7, 3],
+    [16, 32, 40, 32],
+    [9, 13, 301, 13],
+    [16, 64, 600, 64],
+    [3, 8, 5, 0],
+  ]) {
+    it(`gemmABt (p=${p}, nb=${nb}, len=${len}): skipping known zeros gives the dense bits`, () => {
+      // B as V (shape 1), or as T (upper, shape 1) or Tᵀ (lower, shape 2), `bl` long; the rows
+      // of A zero before `ld`.
+      const cases: [number, Float64Array, number, number][] = [
+        [1, blockOperands(nb, len, 5, false).v, len, lead],
+        [1, blockOperands(nb, len, 5, false).v, len, 0],
+        [2, blockOperands(nb, nb, 6, false).b, nb, 0],
+        [1, blockOperands(nb, nb, 7, true).b, nb, 0],
+      ];
+      for (const [shape, b, bl, ld] of cases) {
+        const a = gaussian(p * bl, p + bl);
+        for (let q = 0; q < p; q++) a.fill(0, q * bl, q * bl + Math.min(ld, bl));
+        const run = (skip: boolean) => {
+          const [bOff, bp] = [p * bl, p * bl + nb * bl];
+          const yOff = bp + nb * (bl + 1);
+          const h = createHeap(yOff + p * nb);
+          h.x.fill(Number.NaN);
+          h.x.set(a);
+          h.x.set(b, bOff);
+          h.pack(bOff, nb, bl, bp);
+          gemmABt(h, 0, bl, p, bOff, bl, nb, bl, yOff, bp, skip ? shape : 0, skip ? ld : 0);
+          return h.x.slice(yOff, yOff + p * nb);
+        };
+        const [dense] = both(() => run(false));
+        const [wasm, js] = both(() => run(true));
+        expect(wasm).toEqual(dense);
+        expect(js).toEqual(dense);
+      }
+    });
+  }
+
   it('updateBlock: the first rows and `meanwhile` on this thread, the same bits as rows in order', () => {
     // C (20 × 40, stride 40), V (8 × 40), Y, Y₂ (20 × 8), B (8 × 8), V interleaved.
     const m = 40;
     const [c, v, y, y2, b, vp] = [0, 800, 1120, 1280, 1440, 1504];
+    const ops = blockOperands(8, m, 10, false);
     const run = (first: number) => {
       const h = createHeap(vp + 8 * (m + 1));
       h.x.set(gaussian(vp, 9));
+      h.x.set(ops.v, v);
+      h.x.set(ops.b, b);
       packQuads(h.x, v, 8, m, vp);
       const seen: number[] = [];
-      updateBlock(h, m, c, 20, v, m, 8, y, y2, b, vp, first, () => {
+      updateBlock(h, m, c, 20, v, m, 8, y, y2, b, vp, 0, first, () => {
         seen.push(h.x[c + 3 * m]); // row 3: updated already if first > 3
       });
       return { c: h.x.slice(c, c + 20 * m), seen };

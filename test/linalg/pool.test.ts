@@ -14,7 +14,7 @@ import {
   stopLinalgPool,
 } from '../../src/linalg/pool-node.js';
 import { householderQR } from '../../src/linalg/qr.js';
-import { gaussian } from './util.js';
+import { blockOperands, gaussian } from './util.js';
 
 // The QR worker pool splits the block updates into panels of rows, run by whichever thread
 // claims them: the bits must be those of one thread, and of the JavaScript fallback. Here every
@@ -94,6 +94,9 @@ describe('QR worker pool', () => {
     const rows = 200;
     const [c, v, y, y2, b, vp, size] = [0, 12800, 14848, 21248, 27648, 28672, 30752];
     const input = gaussian(vp, 3);
+    const ops = blockOperands(32, m, 4, false);
+    input.set(ops.v, v);
+    input.set(ops.b, b);
     const h = createHeap(2 * size);
     const update = (at: number, meanwhile?: () => void) => {
       updateBlock(
@@ -108,6 +111,7 @@ describe('QR worker pool', () => {
         at + y2,
         at + b,
         at + vp,
+        0,
         16,
         meanwhile,
       );

@@ -29,6 +29,29 @@ export function gaussian(size: number, seed: number): Float64Array {
   return out;
 }
 
+/**
+ * Operands of a block update with the zeros the products skip: V (`ib × len`, row l zero before
+ * position l, 1 at l) and B (`ib × ib`, lower triangular as Tᵀ in the factorization, upper as T
+ * when forming Q), from `seed`.
+ */
+export function blockOperands(
+  ib: number,
+  len: number,
+  seed: number,
+  upper: boolean,
+): { v: Float64Array; b: Float64Array } {
+  const v = gaussian(ib * len, seed);
+  for (let l = 0; l < ib; l++) {
+    v.fill(0, l * len, l * len + Math.min(l, len));
+    if (l < len) v[l * len + l] = 1;
+  }
+  const b = gaussian(ib * ib, seed + 1);
+  for (let l = 0; l < ib; l++) {
+    for (let p = 0; p < ib; p++) if (upper ? p < l : p > l) b[l * ib + p] = 0;
+  }
+  return { v, b };
+}
+
 /** max |a − b| over two arrays of the same length (Infinity if the lengths differ). */
 export function maxAbsDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
   if (a.length !== b.length) return Number.POSITIVE_INFINITY;
