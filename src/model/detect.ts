@@ -424,6 +424,7 @@ export function orthogonalTolerance(dtype: SafetensorsDType): number {
 /**
  * Largest |x| that a dtype rounds to 0 (half its smallest subnormal; values come through
  * float32, so float64 adds none).
+ * @example underflowThreshold('F16') // 2⁻²⁵ ≈ 2.98e-8
  */
 export function underflowThreshold(dtype: SafetensorsDType): number {
   switch (dtype) {
@@ -441,6 +442,7 @@ export function underflowThreshold(dtype: SafetensorsDType): number {
 /**
  * The count k that a Poisson variable of mean `lambda` exceeds with probability below
  * {@link UNDERFLOW_PROBABILITY} (a normal bound above mean 100).
+ * @example allowedExcessZeros(0.01) // 2 (P(X > 2) ≈ 1.7e-7)
  */
 export function allowedExcessZeros(lambda: number): number {
   if (!(lambda > 0)) return 0;

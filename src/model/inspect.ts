@@ -321,7 +321,8 @@ function checkSource(fn: string, source: unknown): SafetensorsSource {
 /**
  * Inspects every tensor of a safetensors file, streaming its bytes from `source` chunk by
  * chunk (memory stays bounded: one decoded chunk, plus per tensor the hashes of its units,
- * up to 64 sampled lines and its diagonal positions, each capped). Tensors of a dtype other
+ * up to 64 sampled lines (and 64 of a kernel's centre slice), its diagonal positions and
+ * the zero counts of its rows and columns, each capped). Tensors of a dtype other
  * than F32, F64, F16, BF16 (I64 counters, U8 masks, FP8 …) are listed and skipped.
  * @throws TypeError / RangeError for a bad source or options; RangeError if the source gives
  *   a tensor's bytes in pieces that are not whole elements, or too few or too many of them;

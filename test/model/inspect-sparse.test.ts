@@ -186,6 +186,15 @@ describe('inspect: dense tensors with zeros are not sparse', () => {
     );
   });
 
+  it('an embedding with a padding row (nn.Embedding padding_idx=0): one zero per column, aligned', async () => {
+    const table = Float32Array.from(initialize({ name: 'normal', seed: 9 }, [1000, 64]).data);
+    table.fill(0, 0, 64);
+    const get = await inspect([['model.embed_tokens.weight', matrix([1000, 64], table)]]);
+    const t = get('model.embed_tokens.weight');
+    expect(t.checks!.zeroCounts).toMatchObject({ inputs: { min: 1, max: 1 } });
+    expect(t.scheme!.scheme).toBe('normal(1)');
+  });
+
   it('float16 underflow zeros of a dense tensor with a tiny std', async () => {
     const get = await inspect(
       [['tiny.weight', initialize({ name: 'normal', std: 1e-6, seed: 8 }, [256, 128])]],
