@@ -37,17 +37,18 @@ import { defaultBlockSize, qrTransposed } from './qr.js';
 export function orthogonalize(a: Float64Array, rows: number, cols: number): Float64Array {
   const fn = 'orthogonalize';
   checkMatrix(fn, a, rows, cols);
-  checkFiniteEntries(fn, 'a', a);
   if (rows === 0 || cols === 0) return new Float64Array(0);
   const size = rows * cols;
   if (rows < cols) {
     // flat = aᵀ is cols × rows (tall); its transpose, the layout the core works in, is `a`, and
     // the core's output, Qᵀ of flat, is the result.
+    checkFiniteEntries(fn, 'a', a);
     const { x } = qrTransposed(rows, cols, defaultBlockSize(rows), (w) => w.set(a));
     return x.slice(0, size);
   }
+  // The entries are checked as they are transposed, before any work.
   const { x } = qrTransposed(cols, rows, defaultBlockSize(cols), (w) =>
-    transposeInto(a, rows, cols, w),
+    checkFiniteEntries(fn, 'a', a, transposeInto(a, rows, cols, w)),
   );
   const q = new Float64Array(size);
   transposeInto(x, cols, rows, q);

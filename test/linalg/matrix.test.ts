@@ -1,6 +1,38 @@
 import { describe, expect, it } from 'vitest';
-import { matmul, transpose } from '../../src/linalg/matrix.js';
+import {
+  checkFiniteEntries,
+  finiteSum,
+  matmul,
+  transpose,
+  transposeInto,
+} from '../../src/linalg/matrix.js';
 import { gaussian } from './util.js';
+
+describe('finiteness', () => {
+  it('finiteSum and transposeInto: 0 when every entry is finite, NaN otherwise, wherever it is', () => {
+    for (const [r, c] of [
+      [9, 7],
+      [8, 16],
+      [1, 5],
+    ]) {
+      const a = Float64Array.from({ length: r * c }, (_, i) => (i % 5) - 2.5e300 * (i % 2));
+      const out = new Float64Array(r * c);
+      expect(finiteSum(a)).toBe(0);
+      expect(transposeInto(a, r, c, out)).toBe(0);
+      for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY]) {
+        for (const at of [0, r * c - 1, (r * c) >> 1]) {
+          const b = Float64Array.from(a);
+          b[at] = bad;
+          expect(finiteSum(b)).toBeNaN();
+          expect(transposeInto(b, r, c, out)).toBeNaN();
+          expect(() => checkFiniteEntries('f', 'b', b)).toThrow(`\`b[${at}]\` must be a finite`);
+        }
+      }
+    }
+    expect(finiteSum(new Float64Array(0))).toBe(0);
+    checkFiniteEntries('f', 'a', new Float64Array([1, 2]), 0); // a known sum: no scan
+  });
+});
 
 describe('transpose', () => {
   it('transposes the documented example', () => {

@@ -143,6 +143,27 @@ describe('orthogonalize', () => {
         RangeError,
         'orthogonalize: `a[2]` must be a finite number, got NaN',
       ],
+      [
+        'infinite entries, tall (checked as transposed: the first index named)',
+        () => {
+          const a = new Float64Array(300 * 200).fill(1);
+          a[59999] = Number.NaN;
+          a[12345] = Number.NEGATIVE_INFINITY;
+          return orthogonalize(a, 300, 200);
+        },
+        RangeError,
+        'orthogonalize: `a[12345]` must be a finite number, got -Infinity',
+      ],
+      [
+        'infinite entry, wide',
+        () => {
+          const a = new Float64Array(101 * 203).fill(1);
+          a[20502] = Number.POSITIVE_INFINITY;
+          return orthogonalize(a, 101, 203);
+        },
+        RangeError,
+        'orthogonalize: `a[20502]` must be a finite number, got Infinity',
+      ],
     ];
     for (const [name, call, type, message] of cases) {
       it(`${name}: ${type.name}`, () => {
