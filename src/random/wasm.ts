@@ -147,35 +147,27 @@ let parallel: ParallelRunner | null = null;
 let parallelMin = 2 ** 20;
 
 /**
- * Per layer i ≥ 1 of the ziggurat, a line under and a line over f(x) = exp(−x²/2) on the
- * layer's [X[i+1], X[i]] (as a + b·x), moved 10⁻¹² further out (far beyond the rounding of the
- * lines, of −x²/2 and of `exp`, all below 10⁻¹⁴): where f is convex (x ≥ 1) the tangent at the
- * middle is under and the chord over, where concave (x ≤ 1) the reverse; the layer across 1 gets
- * lines that decide nothing (−∞, +∞), and so does layer 0 (the tail, which has no wedge: the
- * vector pass of the slow path computes the lines of every layer, and leaves to the scalar code
- * what they do not decide). Computed with the deterministic `exp`.
+ * Per layer i ≥ 1 of the ziggurat, a line under and a line over exp(−u/2) as a function of
+ * u = x², on the layer's [X[i+1]², X[i]²] (as a + b·u), moved 10⁻¹² further out (far beyond the
+ * rounding of the lines, of x², −x²/2 and of `exp`, all below 10⁻¹⁴): exp(−u/2) is convex in u,
+ * so on every layer the tangent at the middle is under and the chord over (in x, where
+ * exp(−x²/2) changes convexity at 1, lines leave ten times as many wedge draws undecided). Layer 0
+ * (the tail, which has no wedge) gets lines that decide nothing (−∞, +∞): the vector pass of the
+ * slow path computes the lines of every layer, and leaves to the scalar code what they do not
+ * decide. Computed with the deterministic `exp`.
  */
 export function wedgeLines(): Float64Array {
   const lines = new Float64Array(4 * 128);
   lines.set([Number.NEGATIVE_INFINITY, 0, Number.POSITIVE_INFINITY, 0]);
-  const f = (x: number) => exp(-0.5 * x * x);
+  const f = (u: number) => exp(-0.5 * u);
   for (let i = 1; i < 128; i++) {
-    const p = ZIG_X[i + 1];
-    const q = ZIG_X[i];
-    const chordB = -(f(p) - f(q)) / (q - p);
-    const chord = [f(q) - chordB * q, chordB];
+    const p = ZIG_X[i + 1] * ZIG_X[i + 1];
+    const q = ZIG_X[i] * ZIG_X[i];
+    const chordB = (f(q) - f(p)) / (q - p);
     const m = (p + q) / 2;
-    const tangent = [f(m) + m * m * f(m), -m * f(m)];
-    const [under, over] =
-      p >= 1
-        ? [tangent, chord]
-        : q <= 1
-          ? [chord, tangent]
-          : [
-              [-Infinity, 0],
-              [Infinity, 0],
-            ];
-    lines.set([under[0] - 1e-12, under[1], over[0] + 1e-12, over[1]], 4 * i);
+    // the tangent at m: f(m) + f′(m)·(u − m), f′ = −f/2
+    const tangent = [f(m) * (1 + m / 2), -f(m) / 2];
+    lines.set([tangent[0] - 1e-12, tangent[1], f(p) - chordB * p + 1e-12, chordB], 4 * i);
   }
   return lines;
 }
