@@ -8,6 +8,12 @@
 //     --json         one JSON object per line instead of a table
 //     --no-pool      skip the worker-pool column
 //     --threads N    threads of the worker pool (default: the available parallelism)
+//     --min-work N   the pool splits updates of at least N multiply–adds (default: the library's)
+//
+// WEIGHTINIT_AB=/path/to/dist compares that build (B) with this one (A) in one process, at 512²
+// and 1024², on one thread and on the pool, interleaved call by call: on a shared machine,
+// separate runs differ by tens of percent, interleaved ones by a few. Per case: min and median of
+// A and B, and the median and quartiles of the per-pair ratio B/A (below 1: B is faster).
 //
 // With the worker pool (weightinit/node's startWorkerPool; here its QR part), `poolMs` and
 // `poolMedianMs` are the min and median wall times on all threads, `poolGflops` the GFLOP/s of
@@ -28,6 +34,11 @@ const argv = process.argv.slice(2);
 const args = new Set(argv);
 const threadsArg = argv.indexOf('--threads');
 const threads = threadsArg >= 0 ? Number(argv[threadsArg + 1]) : undefined;
+const minWorkArg = argv.indexOf('--min-work');
+const poolOptions = {
+  ...(threads === undefined ? {} : { threads }),
+  ...(minWorkArg >= 0 ? { minWork: Number(argv[minWorkArg + 1]) } : {}),
+};
 
 /** Standard normal matrix from a seeded mulberry32 + Box–Muller (benchmark input only). */
 function gaussian(size, seed) {
@@ -84,6 +95,49 @@ if (process.argv[2] === '--cold-child') {
   process.exit(0);
 }
 
+// A/B mode: this build against WEIGHTINIT_AB's, interleaved.
+if (process.env.WEIGHTINIT_AB) {
+  const dists = [new URL('../dist', import.meta.url).pathname, process.env.WEIGHTINIT_AB];
+  const builds = [];
+  for (const d of dists) {
+    builds.push({
+      orthogonalize: (await import(`${d}/linalg/orthogonal.js`)).orthogonalize,
+      pool: await import(`${d}/linalg/pool-node.js`),
+    });
+  }
+  const quantile = (x, p) => [...x].sort((u, v) => u - v)[Math.floor(p * (x.length - 1))];
+  const f = (x) => x.toFixed(3);
+  console.log(`A = ${dists[0]}\nB = ${dists[1]}`);
+  for (const pooled of [false, true]) {
+    for (const b of builds) {
+      if (pooled) b.pool.startLinalgPool(poolOptions);
+      await b.pool.linalgPoolReady();
+    }
+    for (const n of [512, 1024]) {
+      const a = gaussian(n * n, 1234);
+      const ms = builds.map(() => []);
+      const ratios = [];
+      for (const b of builds) for (let i = 0; i < 2; i++) b.orthogonalize(a, n, n);
+      for (let r = 0; r < (n === 512 ? 41 : 15); r++) {
+        const t = builds.map((b) => {
+          const t0 = performance.now();
+          b.orthogonalize(a, n, n);
+          return performance.now() - t0;
+        });
+        for (let i = 0; i < t.length; i++) ms[i].push(t[i]);
+        ratios.push(t[1] / t[0]);
+      }
+      const [ma, mb] = ms.map((x) => `min ${f(quantile(x, 0))} median ${f(quantile(x, 0.5))} ms`);
+      const q = [0.25, 0.5, 0.75].map((p) => f(quantile(ratios, p)));
+      console.log(
+        `${pooled ? 'pool' : 'one thread'} ${n}²: A ${ma} | B ${mb} | B/A ${q[1]} [${q[0]}, ${q[2]}]`,
+      );
+    }
+    for (const b of builds) await b.pool.stopLinalgPool();
+  }
+  process.exit(0);
+}
+
 const shapes = args.has('--quick')
   ? [
       [256, 256],
@@ -118,7 +172,7 @@ for (const [r, c] of shapes) {
   };
   if (!args.has('--no-pool')) {
     const one = orthogonalize(a, r, c);
-    startLinalgPool(threads === undefined ? {} : { threads });
+    startLinalgPool(poolOptions);
     await linalgPoolReady();
     const p = time(() => orthogonalize(a, r, c), runs);
     const q = orthogonalize(a, r, c);
