@@ -140,15 +140,13 @@ import {
   V_AND,
   V_BITSELECT,
   V_LOAD,
+  V_OR,
   V_STORE,
   V_XOR,
   V128,
 } from '../tensor/wasm-assembler.js';
 import { PHILOX_M0, PHILOX_M1, PHILOX_W0, PHILOX_W1 } from './philox.js';
 import { ZIG_R } from './ziggurat-tables.js';
-
-/** `v128.or` (not in the assembler's list). */
-const V_OR = [0xfd, 0x50];
 
 const ZT32 = 0;
 const ZT64 = 4096;
