@@ -19,7 +19,7 @@
  * The shared memory grows to the largest heap asked for (a shared memory cannot shrink) and is
  * kept until the pool stops: about 8·k·m bytes plus a few blocks for the largest k × m factored
  * (≈ 39 MB after a 2048 × 2048 orthogonal matrix). Heaps under 2¹⁷ doubles (1 MiB) stay in the
- * one-thread memory, and updates under 2²⁰ multiply–adds per product stay on this thread.
+ * one-thread memory, and updates under 2¹⁶ multiply–adds per product stay on this thread.
  */
 
 import { availableParallelism } from 'node:os';
@@ -235,7 +235,7 @@ export interface LinalgPoolOptions {
   threads?: number;
   /** Heaps of at least this many doubles go to the shared memory (default 2¹⁷; for tests). */
   minSize?: number;
-  /** Updates of at least this many multiply–adds per pass are split (default 2²⁰; for tests). */
+  /** Updates of at least this many multiply–adds per pass are split (default 2¹⁶; for tests). */
   minWork?: number;
 }
 
