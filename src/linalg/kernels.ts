@@ -136,7 +136,7 @@ let wasmEnabled = true;
 /**
  * Runs the row panels of a block update on several threads that share the heap's memory (the
  * Node worker pool of `pool-node.ts`). Every thread runs {@link updateRows} on whole panels of
- * {@link PANEL} rows, so each element is computed by exactly the arithmetic of one thread.
+ * rows ({@link panelStart}), so each element is computed by exactly the arithmetic of one thread.
  */
 export interface ParallelRunner {
   /**
@@ -185,6 +185,27 @@ export function setParallelRunner(
 
 /** Rows of C per panel of a block update (even, so row pairs are those of one thread). */
 export const PANEL = 16;
+/**
+ * Rows per panel at the end of an update (even): its last 32 to 47 rows are split finer, so that
+ * the threads finish nearly together (the one that waits for the last panel waits less).
+ */
+export const TAIL_PANEL = 4;
+
+/**
+ * The first row of panel `i` of an update of `rows` rows (panel i is rows `panelStart(i)` to
+ * `panelStart(i + 1) − 1`, the last one ending at `rows`): panels of {@link PANEL} rows, then
+ * of {@link TAIL_PANEL} for the last two to three PANELs' worth. Workers run its source.
+ */
+export function panelStart(i: number, rows: number): number {
+  const big = Math.max(0, Math.floor(rows / PANEL) - 2);
+  return i <= big ? i * PANEL : big * PANEL + (i - big) * TAIL_PANEL;
+}
+
+/** The number of panels of an update of `rows` rows (see {@link panelStart}). */
+export function panelCount(rows: number): number {
+  const big = Math.max(0, Math.floor(rows / PANEL) - 2);
+  return big + Math.ceil((rows - big * PANEL) / TAIL_PANEL);
+}
 
 /**
  * Rows `r0 … r1−1` of a block update in the transposed layout (C row q at `cOff + q·m`, `len`
@@ -260,23 +281,11 @@ export function updateBlock(
   const c = cOff + f * m;
   const yr = y + f * ib;
   const y2r = y2 + f * ib;
-  const panels = Math.ceil(rest / PANEL);
-  const panel = (i: number) =>
-    updateRows(
-      h,
-      m,
-      c,
-      i * PANEL,
-      Math.min(rest, (i + 1) * PANEL),
-      v,
-      len,
-      ib,
-      yr,
-      y2r,
-      b,
-      vp,
-      forming,
-    );
+  const panels = panelCount(rest);
+  const panel = (i: number) => {
+    const r1 = Math.min(rest, panelStart(i + 1, rest));
+    updateRows(h, m, c, panelStart(i, rest), r1, v, len, ib, yr, y2r, b, vp, forming);
+  };
   if (h.runner !== undefined && panels > 1 && rest * len * ib >= runnerMinWork) {
     h.runner.run([m, c, rest, v, len, ib, yr, y2r, b, vp, forming], panels, panel, here);
     return;

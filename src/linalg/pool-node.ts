@@ -35,10 +35,13 @@ import {
   KC,
   PANEL,
   type ParallelRunner,
+  panelCount,
+  panelStart,
   setParallelRunner,
   spanEnd,
   spanStart,
   sub1x4,
+  TAIL_PANEL,
   updateRows,
 } from './kernels.js';
 import {
@@ -96,6 +99,9 @@ const { workerData } = require('node:worker_threads');
 const KC = ${KC};
 const CALL_PAIRS = ${CALL_PAIRS};
 const PANEL = ${PANEL};
+const TAIL_PANEL = ${TAIL_PANEL};
+${panelStart.toString()}
+${panelCount.toString()}
 ${dotLanes.toString()}
 ${axpy.toString()}
 ${sub1x4.toString()}
@@ -125,10 +131,9 @@ for (;;) {
   seen = Atomics.load(ctrl, ${SEQ});
   if (h.x.buffer.byteLength !== memory.buffer.byteLength) h.x = new Float64Array(memory.buffer);
   const [m, cOff, rows, v, len, ib, y, y2, b, vp, forming] = ctrl.slice(${ARGS}, ${ARGS + 11});
-  const panels = Math.ceil(rows / PANEL);
-  claimPanels(ctrl, seen & ${TAG_MASK}, panels, (i) => {
-    const r1 = Math.min(rows, (i + 1) * PANEL);
-    updateRows(h, m, cOff, i * PANEL, r1, v, len, ib, y, y2, b, vp, forming);
+  claimPanels(ctrl, seen & ${TAG_MASK}, panelCount(rows), (i) => {
+    const r1 = Math.min(rows, panelStart(i + 1, rows));
+    updateRows(h, m, cOff, panelStart(i, rows), r1, v, len, ib, y, y2, b, vp, forming);
   });
 }
 `;

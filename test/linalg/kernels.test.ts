@@ -5,8 +5,12 @@ import {
   gemmABt,
   gemmSubAB,
   gramUpper,
+  PANEL,
   packQuads,
+  panelCount,
+  panelStart,
   setWasmKernels,
+  TAIL_PANEL,
   updateBlock,
 } from '../../src/linalg/kernels.js';
 import { orthogonalize } from '../../src/linalg/orthogonal.js';
@@ -228,6 +232,22 @@ describe('kernels', () => {
       }
     });
   }
+
+  it('panels of an update: consecutive, even boundaries, PANEL rows then finer ones at the end', () => {
+    for (let rows = 0; rows <= 300; rows++) {
+      const n = panelCount(rows);
+      expect(panelStart(0, rows)).toBe(0);
+      expect(Math.min(rows, panelStart(n, rows))).toBe(rows);
+      for (let i = 0; i < n; i++) {
+        const [r0, r1] = [panelStart(i, rows), Math.min(rows, panelStart(i + 1, rows))];
+        expect(r0 % 2).toBe(0);
+        expect(r1).toBeGreaterThan(r0);
+        expect(r1 - r0).toBeLessThanOrEqual(PANEL);
+      }
+      if (rows >= 3 * PANEL) expect(panelStart(1, rows)).toBe(PANEL);
+      if (rows > 0) expect(rows - panelStart(n - 1, rows)).toBeLessThanOrEqual(TAIL_PANEL);
+    }
+  });
 
   it('updateBlock: the first rows and `meanwhile` on this thread, the same bits as rows in order', () => {
     // C (20 × 40, stride 40), V (8 × 40), Y, Y₂ (20 × 8), B (8 × 8), V interleaved.
