@@ -53,7 +53,23 @@ function percent(p: number): string {
   return `${v < 0.1 ? '<0.1' : v > 99.9 ? '>99.9' : Number(v.toPrecision(3))}%`;
 }
 
-/** One row of the table: name, shape, dtype, mean, std, min, max, zeros %, scheme + confidence. */
+/**
+ * The parameters of a detected scheme's spec (all but its name and layout) as `(key=value, …)`,
+ * numbers to 4 significant digits (`--json` has them whole); nothing for a scheme whose name
+ * carries them already (`trunc-normal(0.02)`).
+ */
+function parameters(scheme: string, spec: Readonly<Record<string, unknown>> | undefined): string {
+  if (spec === undefined || scheme.includes('(')) return '';
+  const kv = Object.entries(spec)
+    .filter(([k]) => k !== 'name' && k !== 'layout')
+    .map(([k, v]) => `${k}=${typeof v === 'number' ? formatNumber(v) : String(v)}`);
+  return kv.length > 0 ? `(${kv.join(', ')})` : '';
+}
+
+/**
+ * One row of the table: name, shape, dtype, mean, std, min, max, zeros %, scheme (with its
+ * parameters) + confidence.
+ */
 function row(t: TensorReport): string[] {
   const head = [t.name, shapeText(t.shape), t.dtype];
   if (t.stats === null) return [...head, '', '', '', '', '', `(skipped: ${t.skipped})`];
@@ -61,7 +77,8 @@ function row(t: TensorReport): string[] {
   let scheme = '';
   if (t.scheme !== null) {
     const same = t.scheme.equivalent.length > 0 ? ` (=${t.scheme.equivalent.join('=')})` : '';
-    scheme = `${t.scheme.scheme}${same} ${percent(t.scheme.confidence)}`;
+    const params = parameters(t.scheme.scheme, t.scheme.spec);
+    scheme = `${t.scheme.scheme}${params}${same} ${percent(t.scheme.confidence)}`;
   }
   return [
     ...head,

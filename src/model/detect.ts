@@ -72,6 +72,12 @@
 
 import { type Distribution, TRUNCATED_STD_AT_2, targetStd } from '../init/variance-scaling.js';
 import type { SafetensorsDType } from '../io/safetensors.js';
+import {
+  fromBFloat16Bits,
+  fromFloat16Bits,
+  toBFloat16Bits,
+  toFloat16Bits,
+} from '../tensor/dtype.js';
 import { type FanMode, type Fans, kernelGeometry, type Layout } from '../tensor/fans.js';
 import { gain } from '../tensor/gain.js';
 import type { LineCounts, ZeroCounts } from './inspect-stats.js';
@@ -494,6 +500,43 @@ export function shortestDecimal(
   return centre;
 }
 
+/**
+ * The shortest decimal that a `dtype` file stores as `value` (either sign): a stored constant as
+ * it was most likely written, so that its spec remakes the same bits (0.1 for the float32
+ * 0.10000000149011612).
+ * @example storedDecimal(Math.fround(0.1), 'F32') // 0.1
+ */
+export function storedDecimal(value: number, dtype: SafetensorsDType): number {
+  const a = Math.abs(value);
+  const u = unitRoundoff(dtype);
+  const d = shortestDecimal(a, a * (1 - u), a * (1 + u), (c) => storedAs(c, dtype) === a);
+  return value < 0 ? -d : d;
+}
+
+/** `x` rounded to `dtype` (to nearest even), as a number. */
+function storedAs(x: number, dtype: SafetensorsDType): number {
+  switch (dtype) {
+    case 'F64':
+      return x;
+    case 'F16':
+      return fromFloat16Bits(toFloat16Bits(x));
+    case 'BF16':
+      return fromBFloat16Bits(toBFloat16Bits(x));
+    default:
+      return Math.fround(x);
+  }
+}
+
+/**
+ * A measured gain (an rms over whole lines of rounded values, good to the dtype's roundoff) as
+ * the shortest decimal within that roundoff.
+ * @example measuredGain(2.000000001302, 'F32') // 2
+ */
+export function measuredGain(value: number, dtype: SafetensorsDType): number {
+  const u = unitRoundoff(dtype);
+  return shortestDecimal(value, value * (1 - u), value * (1 + u));
+}
+
 const HALF_LN_2PI = 0.5 * Math.log(2 * Math.PI);
 
 /** ln of the normal density N(x; mu, sd²). */
@@ -665,7 +708,7 @@ export function detectScheme(f: SchemeFeatures, ctx: SchemeContext = {}): Detect
       ? exact('zeros', 'all zeros', { spec: { name: 'zeros' } })
       : exact('constant', `constant ${f.min}`, {
           value: f.min,
-          spec: { name: 'constant', value: f.min },
+          spec: { name: 'constant', value: storedDecimal(f.min, f.dtype) },
         });
   }
   if (f.pattern !== undefined) {
@@ -675,7 +718,11 @@ export function detectScheme(f: SchemeFeatures, ctx: SchemeContext = {}): Detect
       kind === 'identity' ? `identity × ${value} (eye_)` : `Dirac × ${value} (dirac_)`,
       {
         value,
-        spec: kind === 'identity' ? { name: 'identity', gain: value } : { name: 'dirac' },
+        spec: {
+          name: kind,
+          gain: storedDecimal(value, f.dtype),
+          ...(kind === 'dirac' ? layoutOf(ctx) : {}),
+        },
       },
     );
   }
@@ -705,7 +752,10 @@ export function detectScheme(f: SchemeFeatures, ctx: SchemeContext = {}): Detect
       c: null,
       scheme: 'orthogonal',
       label: `orthogonal × ${round(orth.gain)} (rows or columns orthonormal up to the gain)`,
-      extra: { value: orth.gain, spec: { name: 'orthogonal', gain: orth.gain } },
+      extra: {
+        value: orth.gain,
+        spec: { name: 'orthogonal', gain: measuredGain(orth.gain, f.dtype) },
+      },
       ll:
         ORTHOGONAL_GAIN_LOG_PRIOR +
         logNormal(f.kurtosis, 3, Math.sqrt(24 / f.count + 0.3 ** 2)) +
@@ -768,9 +818,7 @@ function deltaOrthogonal(
   ctx: SchemeContext,
 ): Detection {
   const value = centre.gain;
-  // The gain is an rms over whole lines of rounded values: good to the dtype's roundoff.
-  const u = unitRoundoff(f.dtype);
-  const g = shortestDecimal(value, value * (1 - u), value * (1 + u));
+  const g = measuredGain(value, f.dtype);
   // weightinit's delta-orthogonal needs out >= in (columns orthonormal).
   const wide = ctx.fans !== undefined && ctx.fans.fanOut < ctx.fans.fanIn;
   const scored: Scored[] = [

@@ -89,8 +89,10 @@ describe('weightinit inspect', () => {
     expect(r.stdout).toMatch(
       /bn\.num_batches_tracked +\[\] +I64 +\(skipped: I64 is not a float dtype \(F32, F64, F16, BF16\): listed, not inspected\)/,
     );
-    expect(r.stdout).toMatch(/ortho\.weight .* orthogonal >99\.9%$/m);
-    expect(r.stdout).toMatch(/lstm\.bias_hh_l0 .* torch-rnn-default \(=torch-default\) /);
+    expect(r.stdout).toMatch(/ortho\.weight .* orthogonal\(gain=1\) >99\.9%$/m);
+    expect(r.stdout).toMatch(
+      /lstm\.bias_hh_l0 .* torch-rnn-default\(low=-0\.3536, high=0\.3536\) \(=torch-default\) /,
+    );
     expect(r.stdout).toContain('16 tensors (15 inspected, 1 skipped), 6217 parameters, 0 warnings');
   });
 

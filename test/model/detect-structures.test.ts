@@ -8,8 +8,10 @@ import {
   allowedExcessZeros,
   DISPERSION_TOLERANCE,
   detectScheme,
+  measuredGain,
   type SchemeFeatures,
   shortestDecimal,
+  storedDecimal,
   UNDERFLOW_PROBABILITY,
   underflowThreshold,
 } from '../../src/model/detect.js';
@@ -238,5 +240,26 @@ describe('helpers', () => {
     expect(shortestDecimal(0.3, 0.2, 0.4, (c) => c !== 0.3)).toBe(0.2);
     // An open lower bound: ceil(c · 3) must be 2, so 1/3 itself does not fit.
     expect(shortestDecimal(2 / 3, 1 / 3, 2 / 3, (c) => Math.ceil(c * 3) === 2)).toBe(0.6);
+  });
+
+  it('storedDecimal: the shortest decimal the dtype stores as the value, either sign', () => {
+    expect(storedDecimal(Math.fround(0.1), 'F32')).toBe(0.1);
+    expect(storedDecimal(Math.fround(-0.3), 'F32')).toBe(-0.3);
+    expect(storedDecimal(0.1, 'F64')).toBe(0.1);
+    expect(storedDecimal(Math.fround(1 / 3), 'F32')).toBe(0.33333334);
+    // float16 0.0999755859375 (0x2e66) is what 0.1 rounds to; bfloat16 0.10009765625 too.
+    expect(storedDecimal(0.0999755859375, 'F16')).toBe(0.1);
+    expect(storedDecimal(0.10009765625, 'BF16')).toBe(0.1);
+    for (const v of [1, 2, Math.fround(Math.SQRT2), Math.fround(5 / 3), 1e-30]) {
+      expect(Math.fround(storedDecimal(Math.fround(v), 'F32'))).toBe(Math.fround(v));
+    }
+  });
+
+  it('measuredGain: the shortest decimal within the dtype’s roundoff', () => {
+    expect(measuredGain(2.000000001302, 'F32')).toBe(2);
+    expect(measuredGain(0.99999995, 'F32')).toBe(1);
+    expect(measuredGain(0.9999999, 'F32')).toBe(0.9999999); // 1e-7 off: beyond float32 roundoff
+    expect(measuredGain(1.0039, 'BF16')).toBe(1);
+    expect(measuredGain(Math.SQRT2 * (1 + 1e-9), 'F32')).toBe(Number(Math.SQRT2.toPrecision(8)));
   });
 });
