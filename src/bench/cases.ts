@@ -2,18 +2,9 @@
  * The cases of the benchmark against the peers (issue 7): the strategies, the shapes, and the
  * PyTorch figures the issue quotes for this machine type.
  */
-import type { Group, Unit } from './types.js';
+import type { CaseSpec, Group, Unit } from './types.js';
 
-/** A case to run: a strategy on a shape, in a group. */
-export interface CaseSpec {
-  readonly id: string;
-  readonly group: Group;
-  readonly strategy: string;
-  /** PyTorch layout [out, in, ...kernel]. */
-  readonly shape: readonly number[];
-  readonly elements: number;
-  readonly unit: Unit;
-}
+export type { CaseSpec } from './types.js';
 
 export const UNIFORM_FAMILY = ['uniform', 'xavier-uniform', 'he-uniform', 'lecun-uniform'];
 export const NORMAL_FAMILY = ['normal', 'xavier-normal', 'he-normal', 'lecun-normal'];

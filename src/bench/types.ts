@@ -72,8 +72,8 @@ export interface TargetResult {
   readonly basis: 'measured' | 'quoted';
 }
 
-/** One case: a strategy on a shape (or the start-up), every engine's figure and the ratios. */
-export interface CaseResult {
+/** A case to run: a strategy on a shape, in a group. */
+export interface CaseSpec {
   /** e.g. `he-normal 1024x1024`. */
   readonly id: string;
   readonly group: Group;
@@ -83,6 +83,10 @@ export interface CaseResult {
   readonly shape: readonly number[];
   readonly elements: number;
   readonly unit: Unit;
+}
+
+/** One case: a strategy on a shape (or the start-up), every engine's figure and the ratios. */
+export interface CaseResult extends CaseSpec {
   readonly engines: Partial<Record<EngineId, EngineResult>>;
   /**
    * Speed-ups of weightinit over each peer (peer time / weightinit time: above 1, weightinit is
