@@ -57,7 +57,7 @@ export interface BenchConfig {
   readonly poolMinElements?: number;
   /** The start-up command (default `node bin/weightinit.js sample he-normal --shape 256,256`). */
   readonly startupCommand?: readonly [string, readonly string[]];
-  /** Python with torch (default `python3`). */
+  /** Python with torch (default: the first of `python3`, `/usr/bin/python3` that imports it). */
   readonly python?: string;
   /** Where `benchCheckpoint` comes from (default `./checkpoint.js`). */
   readonly checkpointModule?: URL;
@@ -93,7 +93,7 @@ export interface BenchOptions {
   readonly progress?: (line: string) => void;
 }
 
-type PeerState = { version?: string; skipped?: string };
+type PeerState = { version?: string; skipped?: string; python?: string };
 
 /** The first line of an error's message, at most 80 characters (for a table cell). */
 function firstLine(error: unknown): string {
@@ -149,7 +149,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
   for (const p of PEERS) if (!wanted.has(p)) peers[p] = { skipped: 'not asked for (--peers)' };
   if (wanted.has('torch')) {
     const probe = probeTorch(config.python);
-    peers.torch = 'version' in probe ? { version: probe.version } : { skipped: probe.skipped };
+    peers.torch = 'version' in probe ? probe : { skipped: probe.skipped };
   }
 
   const last = new Map<string, { c: CaseSpec; seconds: number }>();
@@ -236,7 +236,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
         }
       }
     }
-    const torchQuoted = peers.torch?.version === undefined ? torchQuotedFigure(c) : undefined;
+    const torchQuoted = torchQuotedFigure(c);
     cases.push({
       id: c.id,
       group: c.group,
@@ -258,9 +258,10 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
     );
   }
 
-  if (peers.torch?.version !== undefined) {
-    progress('PyTorch (bench/torch_bench.py) …');
-    const torch = runTorch(specs, budget, config.python);
+  const python = peers.torch?.python;
+  if (python !== undefined) {
+    progress(`PyTorch ${peers.torch.version} (bench/torch_bench.py, ${python}) …`);
+    const torch = runTorch(specs, budget, python);
     for (const c of cases) {
       const r = torch.get(c.id);
       if (r !== undefined) c.engines.torch = r;
@@ -295,7 +296,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
       peerCapSeconds: config.peerCapSeconds,
     },
     peers,
-    torchQuoted: peers.torch?.version === undefined ? TORCH_QUOTED : null,
+    torchQuoted: TORCH_QUOTED,
     cases: withRatios,
     checkpoint,
     targets: evaluateTargets(withRatios, checkpoint),

@@ -99,19 +99,31 @@ function targetsOf(doc: BenchDocument, c: CaseResult): string {
     .join('; ');
 }
 
-/** The PyTorch column's header: measured, or quoted (†). */
-function torchHeader(doc: BenchDocument): string {
-  return doc.peers.torch.version !== undefined ? `PyTorch ${doc.peers.torch.version}` : 'PyTorch†';
-}
-
-function torchCell(c: CaseResult): string {
-  if (c.engines.torch !== undefined && isMeasured(c.engines.torch))
-    return formatResult(c.engines.torch);
-  return c.torchQuoted === undefined ? '–' : formatFigure(c.torchQuoted);
-}
-
-function torchRatioCell(c: CaseResult): string {
-  return formatRatio(c.ratios.torch ?? c.ratios['torch-quoted']);
+/**
+ * The PyTorch columns (each with its ×): the PyTorch measured in the run, if any, then PyTorch
+ * 2.13's figures as the issue quotes them (†), if the document has them.
+ */
+function torchColumns(doc: BenchDocument): {
+  header: string[];
+  cells(c: CaseResult): string[];
+} {
+  const measured = doc.peers.torch.version !== undefined;
+  const quoted = doc.torchQuoted !== null;
+  return {
+    header: [
+      ...(measured ? [`PyTorch ${doc.peers.torch.version}`, '×'] : []),
+      ...(quoted ? ['PyTorch 2.13†', '×'] : []),
+    ],
+    cells: (c) => [
+      ...(measured ? [formatResult(c.engines.torch), formatRatio(c.ratios.torch)] : []),
+      ...(quoted
+        ? [
+            c.torchQuoted === undefined ? '–' : formatFigure(c.torchQuoted),
+            formatRatio(c.ratios['torch-quoted']),
+          ]
+        : []),
+    ],
+  };
 }
 
 /** The table of the fills or of orthogonal: weightinit, each TF.js backend, PyTorch, targets. */
@@ -121,6 +133,7 @@ function peerTable(doc: BenchDocument, groups: readonly Group[], markdown: boole
   const fills = cases[0].unit === 'M/s';
   // Orthogonal runs on the worker pool (its QR's block updates), and on one thread.
   const threads = cases[0].threads;
+  const torch = torchColumns(doc);
   const header = [
     fills ? 'M elements/s, 1 thread' : 'orthogonal, ms',
     fills || threads === undefined ? 'weightinit' : `weightinit, ${threads} threads`,
@@ -129,8 +142,7 @@ function peerTable(doc: BenchDocument, groups: readonly Group[], markdown: boole
     '×',
     'TF.js wasm',
     '×',
-    torchHeader(doc),
-    '×',
+    ...torch.header,
     'target',
   ];
   const rows = cases.map((c) => [
@@ -145,8 +157,7 @@ function peerTable(doc: BenchDocument, groups: readonly Group[], markdown: boole
     formatRatio(c.ratios['tfjs-cpu']),
     formatResult(c.engines['tfjs-wasm']),
     formatRatio(c.ratios['tfjs-wasm']),
-    torchCell(c),
-    torchRatioCell(c),
+    ...torch.cells(c),
     targetsOf(doc, c),
   ]);
   return renderTable(header, rows, markdown);
@@ -156,14 +167,14 @@ function workersTable(doc: BenchDocument, markdown: boolean): string[] {
   const cases = doc.cases.filter((c) => c.group === 'workers');
   if (cases.length === 0) return [];
   const threads = cases[0].threads ?? 0;
+  const torch = torchColumns(doc);
   const header = [
     'M elements/s',
     '1 thread',
     `${threads} threads`,
     '×',
     'same bits',
-    torchHeader(doc),
-    '×',
+    ...torch.header,
     'target',
   ];
   const rows = cases.map((c) => [
@@ -173,8 +184,7 @@ function workersTable(doc: BenchDocument, markdown: boolean): string[] {
     formatResult(c.engines['weightinit-workers']) + (c.poolTasks === 0 ? ' (pool idle)' : ''),
     formatRatio(c.ratios['one-thread']),
     c.bitIdentical === undefined ? '–' : c.bitIdentical ? 'yes' : 'NO',
-    torchCell(c),
-    torchRatioCell(c),
+    ...torch.cells(c),
     targetsOf(doc, c),
   ]);
   return renderTable(header, rows, markdown);
@@ -259,7 +269,10 @@ export function formatReport(doc: BenchDocument, markdown = false): string {
   );
   if (doc.torchQuoted !== null)
     head.push(
-      `† PyTorch not measured here: its figures are those quoted by ${doc.torchQuoted.source}`,
+      `† PyTorch 2.13, not measured here: the figures quoted by ${doc.torchQuoted.source}` +
+        (doc.peers.torch.version !== undefined
+          ? `; a PyTorch target is judged against the faster of it and PyTorch ${doc.peers.torch.version} measured here${doc.peers.torch.python === undefined ? '' : ` (${doc.peers.torch.python})`}`
+          : ''),
     );
   if (doc.cases.some((c) => Object.values(c.engines).some((e) => isMeasured(e) && !e.warm)))
     head.push('* one cold call (it took longer than the budget allows to repeat)');

@@ -1,6 +1,8 @@
 /**
  * The PyTorch peer: `bench/torch_bench.py` (the same cases, one thread, in-place `torch.nn.init`
- * calls), run only when `python3 -c "import torch"` succeeds on the machine.
+ * calls), run only when `python3 -c "import torch"` succeeds on the machine: with `python3`, or
+ * else with the system's `/usr/bin/python3` (Debian's `python3-torch` installs for that one, which
+ * a `python3` of pyenv or a virtual environment does not see).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -12,8 +14,26 @@ import type { EngineResult } from './types.js';
 /** The script, beside the package's `bench/` (present in a checkout, not in the npm package). */
 export const TORCH_SCRIPT = fileURLToPath(new URL('../../bench/torch_bench.py', import.meta.url));
 
-/** PyTorch's version, or why it cannot run here. */
-export function probeTorch(python = 'python3'): { version: string } | { skipped: string } {
+/** The interpreters tried, in order, when none is given. */
+export const PYTHONS = ['python3', '/usr/bin/python3'] as const;
+
+/**
+ * PyTorch's version and the interpreter that imports it: `python` if given, else the first of
+ * {@link PYTHONS} that does; or why it cannot run here (the first interpreter's reason).
+ */
+export function probeTorch(
+  python?: string,
+): { version: string; python: string } | { skipped: string } {
+  let first: { skipped: string } | undefined;
+  for (const p of python === undefined ? PYTHONS : [python]) {
+    const r = probeOne(p);
+    if ('version' in r) return r;
+    first ??= r;
+  }
+  return first as { skipped: string };
+}
+
+function probeOne(python: string): { version: string; python: string } | { skipped: string } {
   const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], {
     encoding: 'utf8',
     timeout: 120_000,
@@ -24,7 +44,7 @@ export function probeTorch(python = 'python3'): { version: string } | { skipped:
     return { skipped: `\`${python} -c "import torch"\` fails${last ? ` (${last})` : ''}` };
   }
   if (!existsSync(TORCH_SCRIPT)) return { skipped: `${TORCH_SCRIPT} is missing` };
-  return { version: r.stdout.trim() };
+  return { version: r.stdout.trim(), python };
 }
 
 /**
@@ -35,7 +55,7 @@ export function probeTorch(python = 'python3'): { version: string } | { skipped:
 export function runTorch(
   cases: readonly CaseSpec[],
   budget: Budget,
-  python = 'python3',
+  python: string,
 ): Map<string, EngineResult> {
   const wanted = cases.filter((c) => c.group !== 'startup');
   const input = JSON.stringify({

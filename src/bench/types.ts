@@ -93,7 +93,10 @@ export interface CaseResult extends CaseSpec {
    * faster); `torch-quoted` against the figures the issue quotes; `one-thread` for the workers.
    */
   readonly ratios: Record<string, number | null>;
-  /** The PyTorch figure quoted by the issue for this case (not measured here). */
+  /**
+   * PyTorch 2.13's figure for this case as the issue quotes it (not measured here): the
+   * reference of the targets, given beside a measured PyTorch too (which may be another build).
+   */
   readonly torchQuoted?: number;
   /** Workers: the outputs with and without the pool are bit-identical. */
   readonly bitIdentical?: boolean;
@@ -151,9 +154,15 @@ export interface BenchDocument {
     readonly longRunMs: number;
     readonly peerCapSeconds: number;
   };
-  /** Peers: version, or why they did not run. */
-  readonly peers: Record<Peer, { readonly version?: string; readonly skipped?: string }>;
-  /** Figures PyTorch reached on this machine type according to the issue (not measured). */
+  /** Peers: version (and for PyTorch the interpreter that ran it), or why they did not run. */
+  readonly peers: Record<
+    Peer,
+    { readonly version?: string; readonly skipped?: string; readonly python?: string }
+  >;
+  /**
+   * Figures PyTorch 2.13 reached on this machine type according to the issue (not measured);
+   * null only in documents of older runs, which left them out when PyTorch was measured.
+   */
   readonly torchQuoted: {
     readonly source: string;
     readonly figures: Record<string, number>;

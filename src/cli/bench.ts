@@ -26,6 +26,7 @@ interface BenchFlags {
   checkpointDtype?: string;
   checkpointDir?: string;
   from?: string;
+  python?: string;
 }
 
 /** Parses a comma-separated list of names from `valid` (or `none`). */
@@ -96,7 +97,15 @@ export function benchOptions(flags: BenchFlags): BenchOptions {
         ...(flags.checkpointDir === undefined ? {} : { dir: flags.checkpointDir }),
       }
     : null;
-  return { quick, groups, peers, checkpoint };
+  if (flags.python !== undefined && !peers.includes('torch'))
+    throw new UsageError('--python needs the PyTorch peer (--peers with torch)');
+  return {
+    quick,
+    groups,
+    peers,
+    checkpoint,
+    ...(flags.python === undefined ? {} : { config: { python: flags.python } }),
+  };
 }
 
 /**
@@ -140,6 +149,10 @@ export function registerBench(
     )
     .option('--peers <peers>', `peers, comma-separated: ${PEERS.join(', ')}, or none (default all)`)
     .option(
+      '--python <path>',
+      'the Python that runs PyTorch (default: the first of python3, /usr/bin/python3 that imports torch)',
+    )
+    .option(
       '--checkpoint [spec]',
       `the checkpoint case on a model spec (default ${DEFAULT_CHECKPOINT_SPEC}; on unless --quick)`,
     )
@@ -163,6 +176,7 @@ export function registerBench(
           'checkpoint',
           'checkpointDtype',
           'checkpointDir',
+          'python',
         ]
           .filter((k) => flags[k as keyof BenchFlags] !== undefined)
           .map(flagOf);

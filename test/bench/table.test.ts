@@ -184,7 +184,7 @@ describe('formatReport', () => {
       'Test CPU, 2 cores, 8 GiB, WebAssembly SIMD yes; load average before 1 1 1, after 2 1 1',
     );
     expect(text).toContain('torch skipped (no torch)');
-    expect(text).toContain('† PyTorch not measured here');
+    expect(text).toContain('† PyTorch 2.13, not measured here');
     expect(text).toMatch(
       /^he-normal 1024x1024 +300 \(300\) +250 \(250\) +10.0 \(10.0\) +30.0× +12.0 \(12.0\) +25.0× +410 +0.73× +PyTorch† ≥ 0.75× ✗$/m,
     );

@@ -3,7 +3,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../../src/bench/run.js';
 import { formatReport } from '../../src/bench/table.js';
-import { probeTorch } from '../../src/bench/torch.js';
+import { PYTHONS, probeTorch } from '../../src/bench/torch.js';
 import { TINY } from './small.js';
 
 const fake = fileURLToPath(new URL('./fixtures/fake-python.mjs', import.meta.url));
@@ -15,30 +15,36 @@ describe('PyTorch peer', () => {
     });
   });
 
-  it('measured PyTorch figures replace the quoted ones in ratios, targets and tables', async () => {
+  it('tries python3, then the system /usr/bin/python3 (where Debian installs python3-torch)', () => {
+    expect(PYTHONS).toEqual(['python3', '/usr/bin/python3']);
+  });
+
+  it('measured PyTorch figures beside the quoted ones in ratios, targets and tables', async () => {
     const doc = await runBench({
       groups: ['uniform', 'orthogonal', 'workers'],
       peers: ['torch'],
       checkpoint: null,
       config: { ...TINY, python: fake },
     });
-    expect(doc.peers.torch).toEqual({ version: '2.13.0' });
-    expect(doc.torchQuoted).toBeNull();
+    expect(doc.peers.torch).toEqual({ version: '2.13.0', python: fake });
+    expect(doc.torchQuoted?.figures.uniform).toBe(490);
     const u = doc.cases.find((c) => c.group === 'uniform')!;
     expect(u.engines.torch).toMatchObject({ median: 400, unit: 'M/s' });
     expect(u.ratios.torch).toEqual(expect.any(Number));
-    expect(u.ratios['torch-quoted']).toBeUndefined();
+    expect(u.ratios['torch-quoted']).toEqual(expect.any(Number));
     const o = doc.cases.find((c) => c.group === 'orthogonal')!;
     expect(o.engines.torch).toMatchObject({ median: 10, unit: 'ms' });
     // The workers are compared with PyTorch's one thread on the same fill.
     const w = doc.cases.find((c) => c.strategy === 'he-normal' && c.group === 'workers')!;
     expect(w.engines.torch).toMatchObject({ median: 400 });
     expect(w.ratios.torch).toEqual(expect.any(Number));
-    expect(
-      doc.targets.filter((t) => t.target.includes('PyTorch')).every((t) => t.basis === 'measured'),
-    ).toBe(true);
+    // The fake's fills (400 M/s) are slower than the quoted 490: the target names the faster
+    // PyTorch it was judged against.
+    const basis = (id: string) => doc.targets.find((t) => t.case === id)?.basis;
+    expect(basis(u.id)).toBe('quoted');
     const text = formatReport(doc);
     expect(text).toContain('PyTorch 2.13.0');
-    expect(text).not.toContain('†');
+    expect(text).toContain('PyTorch 2.13†');
+    expect(text).toContain(`the faster of it and PyTorch 2.13.0 measured here (${fake})`);
   });
 });

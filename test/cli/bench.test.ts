@@ -75,6 +75,16 @@ describe('weightinit bench: options', () => {
       peers: [],
     });
   });
+
+  it('--python PATH: the interpreter of the PyTorch peer, which it needs', () => {
+    expect(benchOptions({ python: '/usr/bin/python3' }).config).toEqual({
+      python: '/usr/bin/python3',
+    });
+    expect(benchOptions({}).config).toBeUndefined();
+    expect(() => benchOptions({ python: 'python3', peers: 'tfjs-cpu' })).toThrow(
+      /--python needs the PyTorch peer/,
+    );
+  });
 });
 
 describe('weightinit bench: runs (tiny benchmark injected)', () => {
