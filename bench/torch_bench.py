@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """The PyTorch peer of `weightinit bench` (src/bench/torch.ts runs it when `import torch` works).
 
-Reads on stdin a JSON object {"cases": [{"id", "strategy", "shape", "unit"}], "warmupMs",
-"budgetMs", "minReps", "maxReps", "longRunMs"} and prints one JSON object
-{"torch": version, "threads": 1, "results": {id: {"median", "best", "reps", "unit", "warm"}}}.
+A line protocol, so that each case runs right after weightinit's on the same case (the machine's
+speed moves within minutes here; cases timed side by side share its moment):
+- stdin, first line: {"warmupMs", "budgetMs", "minReps", "maxReps", "longRunMs"};
+- stdout, once torch is imported: {"torch": version, "threads": 1};
+- then per stdin line {"id", "strategy", "shape", "unit"}, one stdout line {"id", "result"}:
+  {"median", "best", "reps", "unit", "warm"} or {"skipped": why};
+- it exits at the end of stdin.
 
 Same method as the Node side: one thread (torch.set_num_threads(1)), float32, the in-place
 initializers of torch.nn.init on a preallocated tensor in PyTorch's layout [out, in, *kernel],
@@ -62,29 +66,39 @@ def round4(x):
     return float(f"{x:.4g}") if math.isfinite(x) else x
 
 
+def measure(case, cfg):
+    """One case's result (see the module's docstring)."""
+    call = CALLS.get(case["strategy"])
+    if call is None:
+        return {"skipped": "no PyTorch call for " + case["strategy"]}
+    w = torch.empty(case["shape"], dtype=torch.float32)
+    with torch.no_grad():
+        ms, warm = time_calls(lambda: call(w), cfg)
+    n = w.numel()
+    conv = (lambda t: n / t / 1e3) if case["unit"] == "M/s" else (lambda t: t)
+    return {
+        "median": round4(conv(statistics.median(ms))),
+        "best": round4(conv(min(ms))),
+        "reps": len(ms),
+        "unit": case["unit"],
+        "warm": warm,
+    }
+
+
+def send(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
 def main():
-    cfg = json.load(sys.stdin)
+    cfg = json.loads(sys.stdin.readline())
     torch.set_num_threads(1)
     torch.manual_seed(0)
-    results = {}
-    for case in cfg["cases"]:
-        call = CALLS.get(case["strategy"])
-        if call is None:
-            results[case["id"]] = {"skipped": "no PyTorch call for " + case["strategy"]}
-            continue
-        w = torch.empty(case["shape"], dtype=torch.float32)
-        with torch.no_grad():
-            ms, warm = time_calls(lambda: call(w), cfg)
-        n = w.numel()
-        conv = (lambda t: n / t / 1e3) if case["unit"] == "M/s" else (lambda t: t)
-        results[case["id"]] = {
-            "median": round4(conv(statistics.median(ms))),
-            "best": round4(conv(min(ms))),
-            "reps": len(ms),
-            "unit": case["unit"],
-            "warm": warm,
-        }
-    json.dump({"torch": torch.__version__, "threads": torch.get_num_threads(), "results": results}, sys.stdout)
+    send({"torch": torch.__version__, "threads": torch.get_num_threads()})
+    for line in sys.stdin:
+        if line.strip():
+            case = json.loads(line)
+            send({"id": case["id"], "result": measure(case, cfg)})
 
 
 if __name__ == "__main__":

@@ -17,7 +17,7 @@ import { loadAverage, machineInfo } from './machine.js';
 import { caseRatios, evaluateTargets } from './targets.js';
 import { loadTfjs, type TfjsPeer } from './tfjs.js';
 import { type Budget, measure, secondsPerCall } from './timing.js';
-import { probeTorch, runTorch } from './torch.js';
+import { probeTorch, startTorch, type TorchPeer } from './torch.js';
 import {
   type BenchDocument,
   type CaseResult,
@@ -147,159 +147,179 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
     }
   }
   for (const p of PEERS) if (!wanted.has(p)) peers[p] = { skipped: 'not asked for (--peers)' };
+  let torch: TorchPeer | undefined;
   if (wanted.has('torch')) {
     const probe = probeTorch(config.python);
     peers.torch = 'version' in probe ? probe : { skipped: probe.skipped };
+    if ('version' in probe) {
+      try {
+        torch = await startTorch(probe.python, budget);
+      } catch (error) {
+        peers.torch = { skipped: `bench/torch_bench.py failed: ${firstLine(error)}` };
+      }
+    }
+  }
+  /** PyTorch on a case, right after weightinit's (they share the machine's moment). */
+  async function torchOn(c: CaseSpec): Promise<EngineResult> {
+    try {
+      return await (torch as TorchPeer).measure(c);
+    } catch (error) {
+      return { skipped: `failed: ${firstLine(error)}` };
+    }
   }
 
-  const last = new Map<string, { c: CaseSpec; seconds: number }>();
-  const cases: CaseResult[] = [];
-  for (const c of specs) {
-    const engines: Partial<Record<EngineId, EngineResult>> = {};
-    let bitIdentical: boolean | undefined;
-    let threads: number | undefined;
-    let poolTasks: number | undefined;
-    if (c.group === 'startup') {
-      engines.weightinit = measureStartup(
-        config.startupCommand ?? startupCommand(),
-        config.startupRuns,
-      );
-    } else if (c.group === 'workers') {
-      const w = await measureWorkers(
-        c,
-        budget,
-        config.threads ?? machine.availableParallelism,
-        config.poolMinElements,
-      );
-      engines['weightinit-1'] = w.one;
-      engines['weightinit-workers'] = w.workers;
-      bitIdentical = w.bitIdentical;
-      threads = w.threads;
-      poolTasks = w.poolTasks;
-    } else {
-      if (c.group === 'orthogonal') {
-        // What a Node user gets after startWorkerPool() (the QR's block updates on every
-        // core), and one thread.
+  async function runCases(): Promise<BenchDocument> {
+    const last = new Map<string, { c: CaseSpec; seconds: number }>();
+    const cases: CaseResult[] = [];
+    for (const c of specs) {
+      const engines: Partial<Record<EngineId, EngineResult>> = {};
+      let bitIdentical: boolean | undefined;
+      let threads: number | undefined;
+      let poolTasks: number | undefined;
+      if (c.group === 'startup') {
+        engines.weightinit = measureStartup(
+          config.startupCommand ?? startupCommand(),
+          config.startupRuns,
+        );
+      } else if (c.group === 'workers') {
         const w = await measureWorkers(
           c,
           budget,
           config.threads ?? machine.availableParallelism,
           config.poolMinElements,
         );
-        engines.weightinit = w.workers;
         engines['weightinit-1'] = w.one;
+        engines['weightinit-workers'] = w.workers;
         bitIdentical = w.bitIdentical;
         threads = w.threads;
+        poolTasks = w.poolTasks;
+        if (torch !== undefined) engines.torch = await torchOn(c);
       } else {
-        engines.weightinit = measureFill(c, budget);
-        engines['weightinit-alloc'] = measureInitialize(c, budget);
-      }
-      for (const b of ['cpu', 'wasm'] as const) {
-        const id = `tfjs-${b}` as const;
-        if (tfjs === undefined || peers[id]?.version === undefined) continue;
-        const key = `${id} ${c.group} ${c.strategy}`;
-        if (c.group === 'orthogonal' && !last.has(key)) {
-          // One cold call on a small matrix, for the estimate (TF.js takes minutes at 512²).
-          const shape = config.orthogonalProbe ?? [128, 128];
-          const probe: CaseSpec = { ...c, shape, elements: shape[0] * shape[1] };
+        if (c.group === 'orthogonal') {
+          // What a Node user gets after startWorkerPool() (the QR's block updates on every
+          // core), and one thread.
+          const w = await measureWorkers(
+            c,
+            budget,
+            config.threads ?? machine.availableParallelism,
+            config.poolMinElements,
+          );
+          engines.weightinit = w.workers;
+          engines['weightinit-1'] = w.one;
+          bitIdentical = w.bitIdentical;
+          threads = w.threads;
+        } else {
+          engines.weightinit = measureFill(c, budget);
+          engines['weightinit-alloc'] = measureInitialize(c, budget);
+        }
+        if (torch !== undefined) engines.torch = await torchOn(c);
+        for (const b of ['cpu', 'wasm'] as const) {
+          const id = `tfjs-${b}` as const;
+          if (tfjs === undefined || peers[id]?.version === undefined) continue;
+          const key = `${id} ${c.group} ${c.strategy}`;
+          if (c.group === 'orthogonal' && !last.has(key)) {
+            // One cold call on a small matrix, for the estimate (TF.js takes minutes at 512²).
+            const shape = config.orthogonalProbe ?? [128, 128];
+            const probe: CaseSpec = { ...c, shape, elements: shape[0] * shape[1] };
+            try {
+              await tfjs.use(b);
+              const call = tfjs.call(probe);
+              const start = performance.now();
+              call();
+              const seconds = (performance.now() - start) / 1e3;
+              last.set(key, { c: probe, seconds });
+              progress(
+                `${id} orthogonal ${shape.join('x')} (probe for the estimates): ${seconds.toFixed(2)} s`,
+              );
+            } catch {
+              // The case itself will report the failure.
+            }
+          }
+          const est = estimate(last.get(key), c);
+          if (est !== undefined && est > config.peerCapSeconds) {
+            engines[id] = {
+              skipped: `est. > ${config.peerCapSeconds} s`,
+              estimate: Number(est.toPrecision(2)),
+            };
+            continue;
+          }
           try {
             await tfjs.use(b);
-            const call = tfjs.call(probe);
-            const start = performance.now();
-            call();
-            const seconds = (performance.now() - start) / 1e3;
-            last.set(key, { c: probe, seconds });
-            progress(
-              `${id} orthogonal ${shape.join('x')} (probe for the estimates): ${seconds.toFixed(2)} s`,
-            );
-          } catch {
-            // The case itself will report the failure.
+            const m = measure(tfjs.call(c), c.elements, c.unit, budget);
+            engines[id] = m;
+            last.set(key, { c, seconds: secondsPerCall(m, c.elements) });
+          } catch (error) {
+            engines[id] = {
+              skipped: `failed: ${firstLine(error)}`,
+            };
           }
         }
-        const est = estimate(last.get(key), c);
-        if (est !== undefined && est > config.peerCapSeconds) {
-          engines[id] = {
-            skipped: `est. > ${config.peerCapSeconds} s`,
-            estimate: Number(est.toPrecision(2)),
-          };
-          continue;
-        }
-        try {
-          await tfjs.use(b);
-          const m = measure(tfjs.call(c), c.elements, c.unit, budget);
-          engines[id] = m;
-          last.set(key, { c, seconds: secondsPerCall(m, c.elements) });
-        } catch (error) {
-          engines[id] = {
-            skipped: `failed: ${firstLine(error)}`,
-          };
-        }
+      }
+      const torchQuoted = torchQuotedFigure(c);
+      cases.push({
+        id: c.id,
+        group: c.group,
+        strategy: c.strategy,
+        shape: c.shape,
+        elements: c.elements,
+        unit: c.unit,
+        engines,
+        ratios: {},
+        ...(torchQuoted === undefined ? {} : { torchQuoted }),
+        ...(bitIdentical === undefined ? {} : { bitIdentical, threads, poolTasks }),
+      });
+      progress(
+        `${c.id}: ${Object.entries(engines)
+          .map(
+            ([e, r]) =>
+              `${e} ${isMeasured(r) ? `${r.median} ${r.unit}` : `skipped (${r?.skipped})`}`,
+          )
+          .join(', ')}`,
+      );
+    }
+
+    // Python with torch holds a few hundred MB: gone before the checkpoint case.
+    await torch?.close();
+    const withRatios = cases.map((c) => ({ ...c, ratios: caseRatios(c) }));
+
+    let checkpoint: CheckpointResult | null = null;
+    if (options.checkpoint) {
+      progress(`checkpoint ${options.checkpoint.spec} …`);
+      try {
+        checkpoint = await runCheckpoint(options.checkpoint, config.checkpointModule);
+      } catch (error) {
+        // The other cases are kept; the failure is told in full on the progress line.
+        progress(`checkpoint failed: ${error instanceof Error ? error.message : String(error)}`);
+        checkpoint = { spec: options.checkpoint.spec, skipped: `failed: ${firstLine(error)}` };
       }
     }
-    const torchQuoted = torchQuotedFigure(c);
-    cases.push({
-      id: c.id,
-      group: c.group,
-      strategy: c.strategy,
-      shape: c.shape,
-      elements: c.elements,
-      unit: c.unit,
-      engines,
-      ratios: {},
-      ...(torchQuoted === undefined ? {} : { torchQuoted }),
-      ...(bitIdentical === undefined ? {} : { bitIdentical, threads, poolTasks }),
-    });
-    progress(
-      `${c.id}: ${Object.entries(engines)
-        .map(
-          ([e, r]) => `${e} ${isMeasured(r) ? `${r.median} ${r.unit}` : `skipped (${r?.skipped})`}`,
-        )
-        .join(', ')}`,
-    );
+
+    machine.loadAverageAfter = loadAverage();
+    return {
+      format: 'weightinit.bench/1',
+      date: new Date().toISOString(),
+      weightinit: VERSION,
+      machine,
+      quick,
+      method: {
+        warmupMs: budget.warmupMs,
+        budgetMs: budget.budgetMs,
+        minReps: budget.minReps,
+        longRunMs: budget.longRunMs,
+        peerCapSeconds: config.peerCapSeconds,
+      },
+      peers,
+      torchQuoted: TORCH_QUOTED,
+      cases: withRatios,
+      checkpoint,
+      targets: evaluateTargets(withRatios, checkpoint),
+      seconds: Number(((performance.now() - t0) / 1e3).toFixed(1)),
+    };
   }
 
-  const python = peers.torch?.python;
-  if (python !== undefined) {
-    progress(`PyTorch ${peers.torch.version} (bench/torch_bench.py, ${python}) …`);
-    const torch = runTorch(specs, budget, python);
-    for (const c of cases) {
-      const r = torch.get(c.id);
-      if (r !== undefined) c.engines.torch = r;
-    }
+  try {
+    return await runCases();
+  } finally {
+    await torch?.close();
   }
-  const withRatios = cases.map((c) => ({ ...c, ratios: caseRatios(c) }));
-
-  let checkpoint: CheckpointResult | null = null;
-  if (options.checkpoint) {
-    progress(`checkpoint ${options.checkpoint.spec} …`);
-    try {
-      checkpoint = await runCheckpoint(options.checkpoint, config.checkpointModule);
-    } catch (error) {
-      // The other cases are kept; the failure is told in full on the progress line.
-      progress(`checkpoint failed: ${error instanceof Error ? error.message : String(error)}`);
-      checkpoint = { spec: options.checkpoint.spec, skipped: `failed: ${firstLine(error)}` };
-    }
-  }
-
-  machine.loadAverageAfter = loadAverage();
-  return {
-    format: 'weightinit.bench/1',
-    date: new Date().toISOString(),
-    weightinit: VERSION,
-    machine,
-    quick,
-    method: {
-      warmupMs: budget.warmupMs,
-      budgetMs: budget.budgetMs,
-      minReps: budget.minReps,
-      longRunMs: budget.longRunMs,
-      peerCapSeconds: config.peerCapSeconds,
-    },
-    peers,
-    torchQuoted: TORCH_QUOTED,
-    cases: withRatios,
-    checkpoint,
-    targets: evaluateTargets(withRatios, checkpoint),
-    seconds: Number(((performance.now() - t0) / 1e3).toFixed(1)),
-  };
 }

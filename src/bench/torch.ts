@@ -4,8 +4,9 @@
  * else with the system's `/usr/bin/python3` (Debian's `python3-torch` installs for that one, which
  * a `python3` of pyenv or a virtual environment does not see).
  */
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { CaseSpec } from './cases.js';
 import type { Budget } from './timing.js';
@@ -47,30 +48,76 @@ function probeOne(python: string): { version: string; python: string } | { skipp
   return { version: r.stdout.trim(), python };
 }
 
+/** PyTorch running `bench/torch_bench.py`, case by case. */
+export interface TorchPeer {
+  /** PyTorch's version, as the script reports it. */
+  readonly version: string;
+  /**
+   * Times one case (not the start-up; a workers case is PyTorch's one thread on the same fill,
+   * what the pool is compared with), or says why it was skipped.
+   * @throws Error if the script has died or answers something else.
+   */
+  measure(c: CaseSpec): Promise<EngineResult>;
+  /** Ends the script (the end of its input) and waits for it. */
+  close(): Promise<void>;
+}
+
 /**
- * Runs the PyTorch script on `cases` (the start-up excepted; a workers case is PyTorch's one
- * thread on the same fill, what the pool is compared with) and returns each result by id.
- * @throws Error if the script fails or prints something else than its JSON.
+ * Starts `bench/torch_bench.py` with `python` and the timing `budget`, and waits until torch is
+ * imported. One process for the whole run, asked one case at a time, so that each case is
+ * timed right after weightinit's (see the script's line protocol).
+ * @throws Error if it cannot start or does not answer as the protocol says.
  */
-export function runTorch(
-  cases: readonly CaseSpec[],
-  budget: Budget,
-  python: string,
-): Map<string, EngineResult> {
-  const wanted = cases.filter((c) => c.group !== 'startup');
-  const input = JSON.stringify({
-    cases: wanted.map(({ id, strategy, shape, unit }) => ({ id, strategy, shape, unit })),
-    ...budget,
+export async function startTorch(python: string, budget: Budget): Promise<TorchPeer> {
+  const child = spawn(python, [TORCH_SCRIPT], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (d: string) => {
+    stderr = (stderr + d).slice(-4000);
   });
-  const r = spawnSync(python, [TORCH_SCRIPT], {
-    input,
-    encoding: 'utf8',
-    maxBuffer: 1 << 24,
-    timeout: 3_600_000,
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const exited = new Promise<string>((resolve) => {
+    child.on('error', (e) => resolve(`${python} cannot run (${e.message})`));
+    child.on('close', (code) => resolve(`bench/torch_bench.py exited with ${code}`));
   });
-  if (r.error !== undefined) throw r.error;
-  if (r.status !== 0)
-    throw new Error(`bench/torch_bench.py exited with ${r.status}: ${r.stderr.trim()}`);
-  const doc = JSON.parse(r.stdout) as { results: Record<string, EngineResult> };
-  return new Map(Object.entries(doc.results));
+  // stdin errors (EPIPE after the script died) surface through `next` instead.
+  child.stdin.on('error', () => {});
+  /** The script's next line, parsed; or why there is none. */
+  const next = async (): Promise<Record<string, unknown>> => {
+    const r = await Promise.race([lines.next(), exited.then((why) => ({ why }))]);
+    if ('why' in r || r.done === true) {
+      // Output closed: the exit (its code) follows.
+      const why = 'why' in r ? r.why : await exited;
+      throw new Error(`${why}${stderr.trim() ? `: ${stderr.trim()}` : ''}`);
+    }
+    try {
+      return JSON.parse(r.value) as Record<string, unknown>;
+    } catch {
+      throw new Error(`bench/torch_bench.py printed something else than JSON: ${r.value}`);
+    }
+  };
+  const send = (obj: object) => child.stdin.write(`${JSON.stringify(obj)}\n`);
+  try {
+    send(budget);
+    const hello = await next();
+    if (typeof hello.torch !== 'string') throw new Error('bench/torch_bench.py: no version');
+    return {
+      version: hello.torch,
+      async measure(c) {
+        const { id, strategy, shape, unit } = c;
+        send({ id, strategy, shape, unit });
+        const answer = await next();
+        if (answer.id !== id || typeof answer.result !== 'object' || answer.result === null)
+          throw new Error(`bench/torch_bench.py answered ${JSON.stringify(answer)} for ${id}`);
+        return answer.result as EngineResult;
+      },
+      async close() {
+        child.stdin.end();
+        await exited;
+      },
+    };
+  } catch (error) {
+    child.kill();
+    throw error;
+  }
 }

@@ -3,7 +3,8 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runBench } from '../../src/bench/run.js';
 import { formatReport } from '../../src/bench/table.js';
-import { PYTHONS, probeTorch } from '../../src/bench/torch.js';
+import { PYTHONS, probeTorch, startTorch } from '../../src/bench/torch.js';
+import type { CaseSpec } from '../../src/bench/types.js';
 import { TINY } from './small.js';
 
 const fake = fileURLToPath(new URL('./fixtures/fake-python.mjs', import.meta.url));
@@ -46,5 +47,29 @@ describe('PyTorch peer', () => {
     expect(text).toContain('PyTorch 2.13.0');
     expect(text).toContain('PyTorch 2.13†');
     expect(text).toContain(`the faster of it and PyTorch 2.13.0 measured here (${fake})`);
+  });
+
+  it('one script for the run, a case per request; a script that dies says why', async () => {
+    const peer = await startTorch(fake, TINY.budget);
+    expect(peer.version).toBe('2.13.0');
+    const c: CaseSpec = {
+      id: 'u',
+      group: 'uniform',
+      strategy: 'uniform',
+      shape: [4, 4],
+      elements: 16,
+      unit: 'M/s',
+    };
+    expect(await peer.measure(c)).toMatchObject({ median: 400, unit: 'M/s' });
+    expect(await peer.measure({ ...c, id: 'o', unit: 'ms' })).toMatchObject({ median: 10 });
+    await expect(peer.measure({ ...c, id: 'd', strategy: 'die' })).rejects.toThrow(
+      /exited with 139: Segmentation fault/,
+    );
+    await expect(peer.measure(c)).rejects.toThrow(/exited with 139/);
+    await peer.close();
+  });
+
+  it('a script that is not there: the start fails with its reason', async () => {
+    await expect(startTorch('/nonexistent/python3', TINY.budget)).rejects.toThrow(/cannot run/);
   });
 });
