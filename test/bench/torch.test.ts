@@ -7,6 +7,7 @@ import { PYTHONS, probeTorch, startTorch } from '../../src/bench/torch.js';
 import type { CaseSpec } from '../../src/bench/types.js';
 import { TINY } from './small.js';
 
+const BUDGET = { warmupMs: 0, budgetMs: 1, minReps: 2, maxReps: 3, longRunMs: 2000 };
 const fake = fileURLToPath(new URL('./fixtures/fake-python.mjs', import.meta.url));
 
 describe('PyTorch peer', () => {
@@ -50,7 +51,7 @@ describe('PyTorch peer', () => {
   });
 
   it('one script for the run, a case per request; a script that dies says why', async () => {
-    const peer = await startTorch(fake, TINY.budget);
+    const peer = await startTorch(fake, BUDGET);
     expect(peer.version).toBe('2.13.0');
     const c: CaseSpec = {
       id: 'u',
@@ -70,6 +71,6 @@ describe('PyTorch peer', () => {
   });
 
   it('a script that is not there: the start fails with its reason', async () => {
-    await expect(startTorch('/nonexistent/python3', TINY.budget)).rejects.toThrow(/cannot run/);
+    await expect(startTorch('/nonexistent/python3', BUDGET)).rejects.toThrow(/cannot run/);
   });
 });
