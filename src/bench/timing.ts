@@ -57,6 +57,37 @@ export function timeCalls(
 }
 
 /**
+ * Wall times of each of `runs`, in ms, called in turn (a, b, a, b, …): the warm-up, then
+ * rounds until the budget as in {@link timeCalls} (one round when a call of the last warm-up
+ * round exceeds `longRunMs`). Each round sees the same moment of the machine, whose speed
+ * drifts within minutes here: their ratio is steadier than that of back-to-back series.
+ */
+export function timeInterleaved(
+  runs: readonly (() => void)[],
+  budget: Budget,
+  now: () => number = performance.now.bind(performance),
+): number[][] {
+  const round = () =>
+    runs.map((run) => {
+      const t = now();
+      run();
+      return now() - t;
+    });
+  let last = round();
+  const start = now();
+  while (now() - start < budget.warmupMs) last = round();
+  const ms: number[][] = runs.map(() => []);
+  const rounds = Math.max(...last) > budget.longRunMs ? 1 : budget.maxReps;
+  const begin = now();
+  for (let r = 0; r < rounds && (r < budget.minReps || now() - begin < budget.budgetMs); r++) {
+    round().forEach((t, i) => {
+      ms[i].push(t);
+    });
+  }
+  return ms;
+}
+
+/**
  * Times `run`: in M elements/s of `elements` per call (unit `M/s`), or its wall time in ms
  * (unit `ms`, `elements` unused).
  */

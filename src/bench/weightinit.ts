@@ -6,9 +6,17 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { initialize, prepareSpec } from '../init/registry.js';
+import {
+  parallelRunner as linalgRunner,
+  setParallelRunner as setLinalgRunner,
+} from '../linalg/kernels.js';
 import { startWorkerPool, stopWorkerPool, workerPoolReady, workerPoolStats } from '../node.js';
+import {
+  parallelRunner as randomRunner,
+  setParallelRunner as setRandomRunner,
+} from '../random/wasm.js';
 import type { CaseSpec } from './cases.js';
-import { type Budget, measure, median, summarize } from './timing.js';
+import { type Budget, measure, median, summarize, timeInterleaved } from './timing.js';
 import type { Measured } from './types.js';
 
 /** The spec of a case (seed 0, float32, PyTorch layout). */
@@ -56,11 +64,26 @@ export interface WorkersResult {
   readonly poolTasks: number;
 }
 
+/** Runs `fn` on this thread alone: both pools (samplers, QR) stay started but set aside. */
+export function onOneThread<T>(fn: () => T): T {
+  const [random, min] = randomRunner();
+  const [linalg, minSize, minWork] = linalgRunner();
+  setRandomRunner(null);
+  setLinalgRunner(null);
+  try {
+    return fn();
+  } finally {
+    setRandomRunner(random, min);
+    setLinalgRunner(linalg, minSize, minWork);
+  }
+}
+
 /**
  * The worker pool (`startWorkerPool({ threads })` of `weightinit/node`: the samplers' and the
- * QR's workers) against one thread on the same fill, and whether the outputs are
- * bit-identical. The pool is stopped afterwards (other cases run on one thread). `minElements`
- * lowers the samplers' threshold (for tests on small shapes).
+ * QR's workers) against one thread on the same fill, timed in turn call by call (the pool
+ * started, set aside for the one-thread calls), and whether the outputs are bit-identical. The
+ * pool is stopped afterwards (other cases run on one thread). `minElements` lowers the
+ * samplers' threshold (for tests on small shapes).
  */
 export async function measureWorkers(
   c: CaseSpec,
@@ -71,16 +94,18 @@ export async function measureWorkers(
   const prepared = prepareSpec(specOf(c), c.shape);
   const one = new Float32Array(c.elements);
   const many = new Float32Array(c.elements);
-  const oneThread = measure(() => prepared.fill(one, 0), c.elements, c.unit, budget);
   const started = startWorkerPool(
     minElements === undefined ? { threads } : { threads, minElements },
   );
   try {
     const ready = await workerPoolReady();
-    const workers = measure(() => prepared.fill(many, 0), c.elements, c.unit, budget);
+    const [oneMs, manyMs] = timeInterleaved(
+      [() => onOneThread(() => prepared.fill(one, 0)), () => prepared.fill(many, 0)],
+      budget,
+    );
     return {
-      one: oneThread,
-      workers,
+      one: summarize(oneMs, c.elements, c.unit),
+      workers: summarize(manyMs, c.elements, c.unit),
       threads: Math.min(started, ready),
       bitIdentical: sameBits(one, many),
       poolTasks: workerPoolStats().tasks,

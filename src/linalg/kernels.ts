@@ -183,6 +183,11 @@ export function setParallelRunner(
   runnerMinWork = minWork;
 }
 
+/** The registered runner and its thresholds, as {@link setParallelRunner} takes them. */
+export function parallelRunner(): [r: ParallelRunner | null, minSize: number, minWork: number] {
+  return [runner, runnerMinSize, runnerMinWork];
+}
+
 /** Rows of C per panel of a block update (even, so row pairs are those of one thread). */
 export const PANEL = 16;
 /**

@@ -248,6 +248,11 @@ export function setParallelRunner(runner: ParallelRunner | null, min = 2 ** 20):
   parallelMin = min;
 }
 
+/** The registered runner and its threshold, as {@link setParallelRunner} takes them. */
+export function parallelRunner(): [runner: ParallelRunner | null, min: number] {
+  return [parallel, parallelMin];
+}
+
 /** Runs `job` on this thread's kernels; false without them. */
 export function localRun(job: Job, out: Out, start: number, finish: Finish | null): boolean {
   const i = current();

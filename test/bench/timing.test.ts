@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { median, round, secondsPerCall, summarize, timeCalls } from '../../src/bench/timing.js';
+import {
+  median,
+  round,
+  secondsPerCall,
+  summarize,
+  timeCalls,
+  timeInterleaved,
+} from '../../src/bench/timing.js';
 
 /** A clock that advances by `cost` ms per call of the function timed. */
 function fakeClock(costs: () => number) {
@@ -29,6 +36,27 @@ describe('timing', () => {
     expect(timeCalls(long.run, budget, long.now)).toEqual({ ms: [60], warm: true });
     const veryLong = fakeClock(() => 300);
     expect(timeCalls(veryLong.run, budget, veryLong.now)).toEqual({ ms: [300], warm: false });
+  });
+
+  it('interleaved: calls in turn, rounds until the budget, one round for long calls', () => {
+    let t = 0;
+    const order: string[] = [];
+    const a = () => {
+      order.push('a');
+      t += 1;
+    };
+    const b = () => {
+      order.push('b');
+      t += 3;
+    };
+    const ms = timeInterleaved([a, b], budget, () => t);
+    expect(ms[0].length).toBe(ms[1].length);
+    expect(ms[0].length).toBe(5); // 20 ms of 4 ms rounds
+    expect(ms[0].every((x) => x === 1) && ms[1].every((x) => x === 3)).toBe(true);
+    expect(order.join('')).toMatch(/^(ab)+$/);
+    let u = 0;
+    const long = timeInterleaved([() => (u += 1), () => (u += 60)], budget, () => u);
+    expect(long).toEqual([[1], [60]]);
   });
 
   it('converts to M elements/s, ms or s, with the best', () => {

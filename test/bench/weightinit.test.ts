@@ -2,7 +2,19 @@ import { describe, expect, it } from 'vitest';
 import { buildCases, FULL_SHAPES, torchQuotedFigure } from '../../src/bench/cases.js';
 import { runCheckpoint } from '../../src/bench/checkpoint-case.js';
 import { tfLayout } from '../../src/bench/tfjs.js';
-import { measureStartup, measureWorkers, sameBits } from '../../src/bench/weightinit.js';
+import {
+  measureStartup,
+  measureWorkers,
+  onOneThread,
+  sameBits,
+} from '../../src/bench/weightinit.js';
+import { prepareSpec } from '../../src/init/registry.js';
+import {
+  startWorkerPool,
+  stopWorkerPool,
+  workerPoolReady,
+  workerPoolStats,
+} from '../../src/node.js';
 
 const budget = { warmupMs: 0, budgetMs: 1, minReps: 2, maxReps: 3, longRunMs: 2000 };
 
@@ -56,6 +68,31 @@ describe('bit identity', () => {
     expect(r.poolTasks).toBeGreaterThan(0); // the pool took part
     expect(r.one.unit).toBe('M/s');
     expect(r.workers.reps).toBeGreaterThanOrEqual(2);
+    expect(r.one.reps).toBe(r.workers.reps); // timed in turn, call by call
+  });
+
+  it('onOneThread sets both pools aside for its call only', async () => {
+    startWorkerPool({ threads: 2, minElements: 64 });
+    try {
+      await workerPoolReady();
+      const prepared = prepareSpec({ name: 'he-normal', seed: 0, dtype: 'float32' }, [128, 64]);
+      const out = new Float32Array(128 * 64);
+      const before = workerPoolStats().tasks;
+      onOneThread(() => prepared.fill(out, 0));
+      expect(workerPoolStats().tasks).toBe(before); // no task for the pool
+      prepared.fill(out, 0);
+      expect(workerPoolStats().tasks).toBeGreaterThan(before); // the pool is back
+      expect(() =>
+        onOneThread(() => {
+          throw new Error('boom');
+        }),
+      ).toThrow('boom');
+      const after = workerPoolStats().tasks;
+      prepared.fill(out, 0);
+      expect(workerPoolStats().tasks).toBeGreaterThan(after); // back after a throw too
+    } finally {
+      await stopWorkerPool();
+    }
   });
 });
 
