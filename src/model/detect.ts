@@ -9,8 +9,12 @@
  * `inspect-stats.ts`) each candidate gets a log-likelihood, a sum of independent terms:
  *
  * - **scale**: ln(std / expected) ~ N(0, τ²), τ² = (κ − 1)/(4n) + τ₀². The first part is the
- *   sampling error of ln(std) for a distribution of kurtosis κ (Var s²/σ⁴ = (κ − 1)/n); τ₀ =
- *   {@link SCALE_TOLERANCE} (3 %) absorbs dtype rounding and small departures.
+ *   sampling error of ln(std) for a distribution of kurtosis κ (Var s²/σ⁴ = (κ − 1)/n); for a
+ *   uniform the std is measured from the bound instead (max|x|·(1 + 1/n)/√3, error ≈ 1/n + the
+ *   dtype's roundoff in place of the first part); τ₀ =
+ *   {@link SCALE_TOLERANCE} (1 %) absorbs dtype rounding and small departures of an
+ *   implementation from the formula. A larger departure is a different scale, which the
+ *   fitted-scale candidates below explain.
  * - **shape**: sample kurtosis b₂ ~ N(κ, v/n + κ₀²), with κ and v (the asymptotic variance
  *   n·Var b₂, by the delta method from the moments up to the 8th) of the candidate's
  *   distribution: uniform κ 1.8, v 1.317; truncated normal at ±2σ κ 2.366, v 3.848; normal
@@ -24,6 +28,25 @@
  *   to a scale: residual ρ ≤ ρ_tol), an i.i.d. matrix would have passed with probability
  *   p ≈ (ρ_tol·√(2/π))^m for m sampled pairs; i.i.d. candidates get ln p, the orthogonal
  *   candidate 0 (and a flat prior over its gain in [0.1, 10]).
+ *
+ * **Fitted scale** (variance scaling with a free gain: PyTorch's `gain`/`a`, Keras'
+ * `VarianceScaling(scale, mode, distribution)`): one candidate per shape (uniform, normal,
+ * truncated normal), whose std is a free parameter instead of a formula's. Its shape, mean and
+ * structure terms are those above; its scale term is replaced by the prior density of ln std
+ * (the scale term integrated over the prior, the Bayesian complexity penalty of the extra
+ * parameter): the gain g = std / std(gain 1, fan of the mode) is flat in ln g over
+ * {@link FITTED_GAIN_RANGE} ([0.1, 10], as orthogonal's gain) for each fan mode (fan-in,
+ * fan-avg, fan-out; a mixture of the three, the mode being unidentifiable from one tensor),
+ * and the family as a whole has the prior weight of one scheme ({@link FITTED_LOG_PRIOR}: each
+ * shape a third). So an exact named scheme beats its fitted twin by −ln τ − ½ln 2π + ln 3 +
+ * ln(2 ln 10) ≈ 6 nats (n = 8192, 1 % tolerance: confidence ≈ 0.998), it stays ahead up to about
+ * 3.5 τ (≈ 4.4 % at n = 8192) and loses beyond; a std out of the gain range of every mode is
+ * `unknown`. The fitted std is reported as the most natural spec that remakes it (see
+ * {@link describeFit}): a named preset with an explicit gain, nonlinearity or leaky-relu slope
+ * (`xavier-uniform(gain=1.5)`, `he-normal(slope=0.2)`, `he-normal(mode=fan-out, gain=0.5)`),
+ * Keras' `variance-scaling(scale=…, mode=…, distribution=…)`, or a plain fixed
+ * `uniform`/`normal`/`truncated-normal`, whichever needs the fewest digits within the
+ * measurement's precision. A fitted candidate is never grouped as equivalent with a named one.
  *
  * A last candidate, `unknown`, has flat densities (ln std over a range of 10⁹, kurtosis over
  * [1, 11], mean/std over [−10, 10]): it wins when no scheme explains the tensor (about 3–5
@@ -82,15 +105,18 @@ import { type FanMode, type Fans, kernelGeometry, type Layout } from '../tensor/
 import { gain } from '../tensor/gain.js';
 import type { LineCounts, ZeroCounts } from './inspect-stats.js';
 
-/** Relative tolerance τ₀ of the scale term, above sampling error (3 %). */
-export const SCALE_TOLERANCE = 0.03;
+/**
+ * Relative tolerance τ₀ of the scale term, above sampling error (1 %): with a fitted-scale
+ * candidate beside them, named schemes need no room for other gains.
+ */
+export const SCALE_TOLERANCE = 0.01;
 /** Tolerance κ₀ of the kurtosis term, above sampling error. */
 export const KURTOSIS_TOLERANCE = 0.05;
 /** Tolerance μ₀ of mean/std, above sampling error. */
 export const MEAN_TOLERANCE = 0.01;
 /**
- * Schemes of the same shape whose stds differ by less than this (1 %, a third of
- * {@link SCALE_TOLERANCE}) cannot be told apart: they are reported as equivalent.
+ * Schemes of the same shape whose stds differ by less than this (1 %, {@link SCALE_TOLERANCE})
+ * cannot be told apart: they are reported as equivalent.
  */
 export const EQUIVALENCE_TOLERANCE = 0.01;
 /**
@@ -140,6 +166,8 @@ interface Candidate {
   readonly std: number;
   /** A spec of src/init that makes it (without seed). */
   readonly spec: Readonly<Record<string, unknown>>;
+  /** A fitted-scale candidate (never equivalent to a named one), with its measured gain. */
+  readonly fitted?: { readonly gain: number };
 }
 
 /** A fan-based scheme, as data. */
@@ -377,7 +405,8 @@ export interface SchemeGuess {
   readonly distribution?: Distribution;
   /**
    * The measured gain of orthogonal, delta-orthogonal, identity and dirac, the value of a
-   * constant, or the std of sparse's non-zero weights.
+   * constant, the std of sparse's non-zero weights, or a fitted-scale scheme's measured gain on
+   * the fan of its spec (its std for a fixed uniform/normal/truncated-normal spec).
    */
   readonly value?: number;
   /** Schemes that predict the same distribution for these fans (stds within 1 %): indistinguishable. */
@@ -576,8 +605,21 @@ function shapeLogLikelihood(f: SchemeFeatures, d: Distribution, maxAbs: number):
   return ll;
 }
 
-/** Scale term: ln(std/expected) against the sampling error plus the model tolerance. */
-function scaleLogLikelihood(f: SchemeFeatures, d: Distribution, expected: number): number {
+/**
+ * Scale term: ln(measured/expected std) against the sampling error plus the model tolerance.
+ * A uniform's std is measured from its bound, max|x|·(1 + 1/n)/√3 (E max = a·n/(n + 1); error
+ * about 1/n + the dtype's roundoff, far below the sample std's); any other shape's is the std.
+ */
+function scaleLogLikelihood(
+  f: SchemeFeatures,
+  d: Distribution,
+  expected: number,
+  maxAbs: number,
+): number {
+  if (d === 'uniform') {
+    const tau = Math.hypot(1 / f.count + unitRoundoff(f.dtype), SCALE_TOLERANCE);
+    return logNormal(Math.log((maxAbs * (1 + 1 / f.count)) / Math.sqrt(3) / expected), 0, tau);
+  }
   const tau = Math.sqrt((SHAPES[d].kurtosis - 1) / (4 * f.count) + SCALE_TOLERANCE ** 2);
   return logNormal(Math.log(f.std / expected), 0, tau);
 }
@@ -614,6 +656,195 @@ function candidatesFor(ctx: SchemeContext): Candidate[] {
   return list;
 }
 
+/** The fitted gain's prior range (each fan mode): ln g flat over [0.1, 10], as orthogonal's gain. */
+export const FITTED_GAIN_RANGE: readonly [number, number] = [0.1, 10];
+/** Prior weight of each fitted-scale candidate: the family weighs one scheme, a third per shape. */
+export const FITTED_LOG_PRIOR = -Math.log(3);
+/** The fan modes of the fitted gain, in the order that names ties (Glorot, then Kaiming). */
+const FIT_MODES: readonly FanMode[] = ['fan-avg', 'fan-in', 'fan-out'];
+
+/**
+ * ln of the prior density of ln std under the fitted-scale family (with its weight): the mixture
+ * over the fan modes of a flat ln g over {@link FITTED_GAIN_RANGE}; null when no mode puts the
+ * std in range.
+ */
+function fittedLogPrior(std: number, fans: Fans): number | null {
+  const [lo, hi] = FITTED_GAIN_RANGE;
+  const k = FIT_MODES.filter((m) => {
+    const g = std / targetStd(1, fans, m);
+    return g >= lo && g <= hi;
+  }).length;
+  if (k === 0) return null;
+  return FITTED_LOG_PRIOR + Math.log(k / FIT_MODES.length) - Math.log(Math.log(hi / lo));
+}
+
+/** Significant digits of a decimal (as the shortest round-trip string has them). */
+function digits(x: number): number {
+  for (let k = 1; k < 17; k++) if (Number(x.toPrecision(k)) === x) return k;
+  return 17;
+}
+
+/** Gains of `calculate_gain` that a spec can name instead of a number. */
+const NAMED_GAINS: readonly [string, number][] = [
+  ['tanh', 5 / 3],
+  ['relu', SQRT2],
+  ['selu', 3 / 4],
+];
+
+/** One way to write a fitted std as a spec. */
+interface FitOption {
+  readonly spec: Record<string, unknown>;
+  /** The std that spec gives. */
+  readonly std: number;
+  /** The measured gain on the spec's fan (the std for a fixed-std spec). */
+  readonly gain: number;
+  /** Description length: ln 10 per significant digit, plus ½z² of the std it gives. */
+  readonly cost: number;
+}
+
+/**
+ * The most natural spec for a fitted std (a minimum description length choice): for each fan
+ * mode (fan-avg as xavier, fan-in as he, fan-out as he with `mode: 'fan-out'`) the preset with
+ * a `gain`, a `nonlinearity` (tanh, relu, selu) or a leaky-relu `slope` (he only), then for
+ * each mode Keras' `variance-scaling` with its `scale` = gain², then a fixed `uniform(±a)`, `normal(std)` or
+ * `truncated-normal(std, limit 2)`; truncated normals only as `variance-scaling` or fixed. Each
+ * parameter is the shortest decimal whose std lies within 2 standard errors of the measured one
+ * (`centre`·e^(±2se)); the option costs ln 10 per significant digit (a named nonlinearity: one)
+ * plus ½z² of its std, z in standard errors: fewer digits first, then the closer. Ties go to the
+ * first option in the order above.
+ * @example
+ * // U(±1.5·√(6/128)) on a 64×64 weight: max |x| gives the bound to ~1/n
+ * describeFit('uniform', 0.1875, 0.0003, { fanIn: 64, fanOut: 64 }).spec
+ * // { name: 'xavier-uniform', gain: 1.5 }
+ */
+export function describeFit(d: Distribution, centre: number, se: number, fans: Fans): FitOption {
+  const options: FitOption[] = [];
+  /** Adds the option whose parameter p (interval [lo, hi]) gives the std stdOf(p). */
+  const add = (
+    p: number,
+    lo: number,
+    hi: number,
+    stdOf: (p: number) => number,
+    spec: (p: number) => Record<string, unknown>,
+    gain: number,
+    named = false,
+  ) => {
+    const [a, b] = lo <= hi ? [lo, hi] : [hi, lo];
+    const value = named ? p : shortestDecimal(p, a, b, (c) => c > 0);
+    if (!(value > 0) || value < a || value > b) return;
+    const std = stdOf(value);
+    const z = Math.log(std / centre) / se;
+    options.push({
+      spec: spec(value),
+      std,
+      gain,
+      cost: (named ? 1 : digits(value)) * Math.LN10 + 0.5 * z * z,
+    });
+  };
+  const wide = Math.exp(2 * se);
+  for (const mode of FIT_MODES) {
+    const unit = targetStd(1, fans, mode);
+    const g = centre / unit;
+    const [gLo, gHi] = [g / wide, g * wide];
+    if (d !== 'truncated-normal') {
+      const name = `${mode === 'fan-avg' ? 'xavier' : 'he'}-${d}`;
+      const base = mode === 'fan-out' ? { name, mode } : { name };
+      const byGain = (x: number) => targetStd(x, fans, mode);
+      add(g, gLo, gHi, byGain, (x) => ({ ...base, gain: x }), g);
+      for (const [nonlinearity, v] of NAMED_GAINS) {
+        if (v >= gLo && v <= gHi) add(v, v, v, byGain, () => ({ ...base, nonlinearity }), g, true);
+      }
+      // Leaky ReLU (PyTorch's `a`): gain √(2/(1 + a²)), so a = √(2/g² − 1), for g < √2.
+      const slopeOf = (x: number) => Math.sqrt(2 / (x * x) - 1);
+      if (mode !== 'fan-avg' && gLo < SQRT2) {
+        add(
+          slopeOf(Math.min(g, SQRT2)),
+          gHi < SQRT2 ? slopeOf(gHi) : 0,
+          slopeOf(gLo),
+          (a) => targetStd(gain('leaky-relu', a), fans, mode),
+          (a) => ({ ...base, slope: a }),
+          g,
+        );
+      }
+    }
+  }
+  for (const mode of FIT_MODES) {
+    const g = centre / targetStd(1, fans, mode);
+    add(
+      g * g,
+      (g * g) / (wide * wide),
+      g * g * wide * wide,
+      (x) => targetStd(Math.sqrt(x), fans, mode),
+      (x) => ({ name: 'variance-scaling', scale: x, mode, distribution: d }),
+      g,
+    );
+  }
+  // Fixed: the bound of a uniform, the std of a normal, σ before truncation at ±2σ.
+  const k = d === 'uniform' ? Math.sqrt(3) : d === 'normal' ? 1 : 1 / TRUNCATED_STD_AT_2;
+  add(
+    centre * k,
+    (centre * k) / wide,
+    centre * k * wide,
+    (x) => x / k,
+    (x) =>
+      d === 'uniform'
+        ? { name: 'uniform', low: -x, high: x }
+        : d === 'normal'
+          ? { name: 'normal', std: x }
+          : { name: 'truncated-normal', std: x, limit: 2 },
+    centre,
+  );
+  // Costs equal but for rounding (the same std written two ways) keep the earlier option.
+  return options.reduce((a, b) => (b.cost < a.cost - 1e-9 ? b : a));
+}
+
+/** `he-normal(mode=fan-out, gain=0.5)`: a spec as the table names it. */
+function specName(spec: Readonly<Record<string, unknown>>): string {
+  const { name, ...rest } = spec;
+  const kv = Object.entries(rest).map(([k, v]) => `${k}=${String(v)}`);
+  return `${String(name)}(${kv.join(', ')})`;
+}
+
+/**
+ * The fitted-scale candidate of a shape (see the module's documentation), or null when no fan
+ * mode puts the std in the gain range. Its std is estimated from max |x| for a uniform (the
+ * bound: within 1 − u and (1 + u)(1 + ln(10⁶)/n) of max|x|/√3, u the dtype's roundoff, since
+ * P(bound − max > bound·t) = (1 − t)ⁿ), from the std otherwise (standard error √((κ − 1)/(4n))
+ * of ln std, plus u).
+ */
+function fittedCandidate(
+  f: SchemeFeatures,
+  d: Distribution,
+  fans: Fans,
+  maxAbs: number,
+): (Candidate & { prior: number }) | null {
+  const prior = fittedLogPrior(f.std, fans);
+  if (prior === null) return null;
+  const u = unitRoundoff(f.dtype);
+  let centre: number;
+  let se: number;
+  if (d === 'uniform') {
+    const lo = Math.log(1 - u);
+    const hi = Math.log(1 + u) + Math.log(1e6) / f.count;
+    centre = (maxAbs / Math.sqrt(3)) * Math.exp((lo + hi) / 2);
+    se = (hi - lo) / 4;
+  } else {
+    centre = f.std;
+    se = Math.sqrt((SHAPES[d].kurtosis - 1) / (4 * f.count)) + u;
+  }
+  const fit = describeFit(d, centre, se, fans);
+  const shape = d === 'truncated-normal' ? 'normal truncated at ±2σ' : d;
+  return {
+    scheme: specName(fit.spec),
+    label: `${shape} with its scale fitted to the data (std ${round(centre)}; gain ${FIT_MODES.map((m) => `${round(centre / targetStd(1, fans, m))} on ${m}`).join(', ')})`,
+    distribution: d,
+    std: fit.std,
+    spec: fit.spec,
+    fitted: { gain: fit.gain },
+    prior,
+  };
+}
+
 /** Sorted candidates, grouped into equivalence classes, to a Detection. */
 function decide(
   scored: { c: Candidate | null; scheme: string; label: string; ll: number; extra?: object }[],
@@ -629,6 +860,8 @@ function decide(
   const same = (a: Candidate | null, b: Candidate | null) =>
     a !== null &&
     b !== null &&
+    a.fitted === undefined &&
+    b.fitted === undefined &&
     a.distribution === b.distribution &&
     Math.abs(Math.log(a.std / b.std)) < EQUIVALENCE_TOLERANCE;
   const guess = (i: number): SchemeGuess => {
@@ -647,6 +880,7 @@ function decide(
             ratio: f.std / s.c.std,
             distribution: s.c.distribution,
             spec: s.c.spec,
+            ...(s.c.fitted === undefined ? {} : { value: s.c.fitted.gain }),
           }),
       ...s.extra,
     };
@@ -745,8 +979,25 @@ export function detectScheme(f: SchemeFeatures, ctx: SchemeContext = {}): Detect
     scheme: c.scheme,
     label: c.label,
     ll:
-      scaleLogLikelihood(f, c.distribution, c.std) + shapeLL(c.distribution) + meanLL + structureLL,
+      scaleLogLikelihood(f, c.distribution, c.std, maxAbs) +
+      shapeLL(c.distribution) +
+      meanLL +
+      structureLL,
   }));
+  // A bias borrows its weight's fans: only PyTorch's default applies to it.
+  const fans = ctx.fans;
+  if (fans !== undefined && fans.fanIn > 0 && fans.fanOut > 0 && !ctx.borrowedFans) {
+    for (const d of ['uniform', 'normal', 'truncated-normal'] as const) {
+      const c = fittedCandidate(f, d, fans, maxAbs);
+      if (c === null) continue;
+      scored.push({
+        c,
+        scheme: c.scheme,
+        label: c.label,
+        ll: c.prior + shapeLL(d) + meanLL + structureLL,
+      });
+    }
+  }
   if (passed) {
     scored.push({
       c: null,

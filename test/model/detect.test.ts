@@ -4,6 +4,8 @@ import {
   detectScheme,
   EQUIVALENCE_TOLERANCE,
   FAN_SCHEMES,
+  FITTED_GAIN_RANGE,
+  FITTED_LOG_PRIOR,
   KURTOSIS_TOLERANCE,
   MEAN_TOLERANCE,
   orthogonalTolerance,
@@ -67,7 +69,9 @@ describe('the model’s constants', () => {
   });
 
   it('tolerances are stated', () => {
-    expect(SCALE_TOLERANCE).toBe(0.03);
+    expect(SCALE_TOLERANCE).toBe(0.01);
+    expect(FITTED_GAIN_RANGE).toEqual([0.1, 10]);
+    expect(FITTED_LOG_PRIOR).toBe(-Math.log(3));
     expect(KURTOSIS_TOLERANCE).toBe(0.05);
     expect(MEAN_TOLERANCE).toBe(0.01);
     expect(EQUIVALENCE_TOLERANCE).toBe(0.01);
@@ -115,14 +119,22 @@ describe('detectScheme', () => {
     expect(d.best.scheme).not.toBe('lecun-uniform');
   });
 
-  it('a std 3 % off still matches; 40 % off every scheme is unknown', () => {
+  it('a std 3 % off still matches; 40 % off is a fitted scale; out of every gain range, unknown', () => {
     const std = 1 / Math.sqrt(128);
     const near = detectScheme(ideal(std * 1.03, 'normal'), { fans });
     expect(near.best.scheme).toBe('lecun-normal');
-    const far = detectScheme(ideal(0.3, 'normal'), { fans });
+    // std 0.3: no formula's, but N(0, 0.3²) itself (gain 2.4 on fan-out 64, 3.4 on fan-in).
+    const off = detectScheme(ideal(0.3, 'normal'), { fans });
+    expect(off.best).toMatchObject({
+      scheme: 'normal(std=0.3)',
+      spec: { name: 'normal', std: 0.3 },
+    });
+    expect(off.best.confidence).toBeGreaterThan(0.99);
+    // std 3: gain 24 on fan-out, 34 on fan-in, past the fitted gain's range [0.1, 10].
+    const far = detectScheme(ideal(3, 'normal'), { fans });
     expect(far.best).toMatchObject({
       scheme: 'unknown',
-      label: 'none of the known schemes (normal-like, std 0.3)',
+      label: 'none of the known schemes (normal-like, std 3)',
     });
     expect(far.best.confidence).toBeGreaterThan(0.99);
   });
