@@ -698,7 +698,7 @@ interface FitOption {
   readonly std: number;
   /** The measured gain on the spec's fan (the std for a fixed-std spec). */
   readonly gain: number;
-  /** Description length: ln 10 per significant digit, plus ½z² of the std it gives. */
+  /** Description length: 2 ln 10 per significant digit, plus ½z² of the std it gives. */
   readonly cost: number;
 }
 
@@ -708,10 +708,11 @@ interface FitOption {
  * a `gain`, a `nonlinearity` (tanh, relu, selu) or a leaky-relu `slope` (he only), then for
  * each mode Keras' `variance-scaling` with its `scale` = gain², then a fixed `uniform(±a)`, `normal(std)` or
  * `truncated-normal(std, limit 2)`; truncated normals only as `variance-scaling` or fixed. Each
- * parameter is the shortest decimal whose std lies within 2 standard errors of the measured one
- * (`centre`·e^(±2se)); the option costs ln 10 per significant digit (a named nonlinearity: one)
- * plus ½z² of its std, z in standard errors: fewer digits first, then the closer. Ties go to the
- * first option in the order above.
+ * parameter is the shortest decimal whose std lies within 3 standard errors of the measured one
+ * (`centre`·e^(±3se)); the option costs 2 ln 10 per significant digit (a prior of 1/10 per
+ * extra digit, shared by 10 times as many values; a named nonlinearity counts one digit) plus
+ * ½z² of its std, z in standard errors: a digit is worth 3 standard errors, so a round value
+ * 2 se off beats a longer one at the centre. Ties go to the first option in the order above.
  * @example
  * // U(±1.5·√(6/128)) on a 64×64 weight: max |x| gives the bound to ~1/n
  * describeFit('uniform', 0.1875, 0.0003, { fanIn: 64, fanOut: 64 }).spec
@@ -738,10 +739,10 @@ export function describeFit(d: Distribution, centre: number, se: number, fans: F
       spec: spec(value),
       std,
       gain,
-      cost: (named ? 1 : digits(value)) * Math.LN10 + 0.5 * z * z,
+      cost: (named ? 1 : digits(value)) * 2 * Math.LN10 + 0.5 * z * z,
     });
   };
-  const wide = Math.exp(2 * se);
+  const wide = Math.exp(3 * se);
   for (const mode of FIT_MODES) {
     const unit = targetStd(1, fans, mode);
     const g = centre / unit;
