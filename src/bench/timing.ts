@@ -57,10 +57,12 @@ export function timeCalls(
 }
 
 /**
- * Wall times of each of `runs`, in ms, called in turn (a, b, a, b, …): the warm-up, then
- * rounds until the budget as in {@link timeCalls} (one round when a call of the last warm-up
- * round exceeds `longRunMs`). Each round sees the same moment of the machine, whose speed
- * drifts within minutes here: their ratio is steadier than that of back-to-back series.
+ * Wall times of each of `runs`, in ms, taken in turn (a, b, a, b, …): the warm-up, then rounds
+ * until the budget as in {@link timeCalls} (one round when a call of the last warm-up round
+ * exceeds `longRunMs`). Each round sees the same moment of the machine, whose speed drifts
+ * within minutes here: their ratio is steadier than that of back-to-back series. In a round,
+ * each run is called once untimed before its timed call: what one run leaves idle (a worker
+ * pool's threads, their cores) is awake again when the next is timed, as in a series.
  */
 export function timeInterleaved(
   runs: readonly (() => void)[],
@@ -69,6 +71,7 @@ export function timeInterleaved(
 ): number[][] {
   const round = () =>
     runs.map((run) => {
+      run();
       const t = now();
       run();
       return now() - t;

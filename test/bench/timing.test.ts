@@ -38,7 +38,7 @@ describe('timing', () => {
     expect(timeCalls(veryLong.run, budget, veryLong.now)).toEqual({ ms: [300], warm: false });
   });
 
-  it('interleaved: calls in turn, rounds until the budget, one round for long calls', () => {
+  it('interleaved: in turn, each run called untimed then timed; rounds until the budget, one for long calls', () => {
     let t = 0;
     const order: string[] = [];
     const a = () => {
@@ -51,9 +51,9 @@ describe('timing', () => {
     };
     const ms = timeInterleaved([a, b], budget, () => t);
     expect(ms[0].length).toBe(ms[1].length);
-    expect(ms[0].length).toBe(5); // 20 ms of 4 ms rounds
+    expect(ms[0].length).toBe(3); // 8 ms rounds (each run twice): 3 reach the 20 ms budget
     expect(ms[0].every((x) => x === 1) && ms[1].every((x) => x === 3)).toBe(true);
-    expect(order.join('')).toMatch(/^(ab)+$/);
+    expect(order.join('')).toMatch(/^(aabb)+$/);
     let u = 0;
     const long = timeInterleaved([() => (u += 1), () => (u += 60)], budget, () => u);
     expect(long).toEqual([[1], [60]]);
