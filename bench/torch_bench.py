@@ -17,12 +17,19 @@ fills ("M/s") and ms for orthogonal_ ("ms").
 """
 import json
 import math
+import os
 import statistics
 import sys
 import time
 
-import torch
-from torch.nn import init
+# One thread in every library torch may call, set before they load: torch.set_num_threads(1)
+# does not reach an OpenBLAS that torch only reaches through LAPACK (Debian's python3-torch with
+# libopenblas0-pthread: its orthogonal_ ran on both cores, CPU time twice the wall time).
+for var in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ[var] = "1"
+
+import torch  # noqa: E402 (after the environment above)
+from torch.nn import init  # noqa: E402
 
 CALLS = {
     "uniform": lambda w: init.uniform_(w),
