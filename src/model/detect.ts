@@ -362,8 +362,33 @@ export interface SchemeFeatures {
   readonly orthogonality?:
     | { readonly residual: number; readonly lines: number; readonly gain: number }
     | undefined;
-  /** The exact pattern, when the values are gain·I (identity) or the Dirac pattern. */
-  readonly pattern?: { readonly kind: 'identity' | 'dirac'; readonly value: number } | undefined;
+  /**
+   * The exact pattern, when the values are gain·I (identity), the Dirac pattern, or gain·I in
+   * each of `blocks` square blocks of a `[k·H, H]` or `[H, k·H]` matrix (block-identity).
+   */
+  readonly pattern?:
+    | {
+        readonly kind: 'identity' | 'dirac' | 'block-identity';
+        readonly value: number;
+        readonly blocks?: number;
+      }
+    | undefined;
+  /**
+   * The orthogonality check of each square block of a 2-D `[k·H, H]` (`stacked` `rows`) or
+   * `[H, k·H]` (`columns`) matrix, k = `blocks` ≥ 2, from the same sampled lines: residual as
+   * `orthogonality`'s with √H, and the blocks' common rms line norm.
+   */
+  readonly blockOrthogonality?:
+    | {
+        readonly blocks: number;
+        /** Side H of each block. */
+        readonly size: number;
+        readonly stacked: 'rows' | 'columns';
+        readonly residual: number;
+        readonly lines: number;
+        readonly gain: number;
+      }
+    | undefined;
   /** Each block's value, when a 1-D tensor is constant on 4 or 3 equal blocks (gate biases). */
   readonly gates?: readonly number[] | undefined;
   /**
@@ -413,6 +438,10 @@ export interface SchemeGuess {
   readonly equivalent: readonly string[];
   /** A src/init spec that makes it (seed and stream to add). */
   readonly spec?: Readonly<Record<string, unknown>>;
+  /** Number of square blocks of a per-block structure (orthogonal or identity per gate block). */
+  readonly blocks?: number;
+  /** Why there is no `spec`, when no src/init spec can remake the tensor. */
+  readonly noSpec?: string;
 }
 
 /** A candidate's score. */
@@ -906,6 +935,36 @@ const GATE_NAMES: Readonly<Record<number, readonly string[]>> = {
 };
 
 /**
+ * `4 blocks of 128×128 stacked along dimension 0 (gates i, f, g, o)`: gates are named when the
+ * blocks are stacked (PyTorch's layout) in a recurrent layer whose hidden size is their side.
+ */
+function blocksText(
+  count: number,
+  size: number | undefined,
+  stacked: 'rows' | 'columns',
+  ctx: SchemeContext,
+): string {
+  const names = GATE_NAMES[count];
+  const gates =
+    names !== undefined && stacked === 'rows' && size !== undefined && ctx.rnnHidden === size;
+  const side = size === undefined ? '' : ` of ${size}×${size}`;
+  const along = stacked === 'rows' ? 'stacked along dimension 0' : 'side by side along dimension 1';
+  return `${count} blocks${side} ${along}${gates ? ` (gates ${names.join(', ')})` : ''}`;
+}
+
+/**
+ * Why a per-block structure has no spec: src/init makes one matrix per tensor, and a model
+ * spec's override gives one strategy for the whole tensor.
+ */
+function noBlockSpec(kind: 'orthogonal' | 'identity', count: number): string {
+  const whole =
+    kind === 'orthogonal'
+      ? 'orthogonal of the whole tensor is one orthogonal matrix, whose blocks are not orthogonal'
+      : 'identity of the whole tensor is eye_, g·I in the first block only';
+  return `no src/init spec makes ${count} independent ${kind} blocks in one tensor (${whole}), and a model spec's override takes one strategy for the whole tensor; a model spec's rnn/lstm/gru layer makes it (recurrent: '${kind}', recurrentGain: the gain; block k drawn from the stream <name>#<k>)`;
+}
+
+/**
  * `constant per gate block i 0, f 1, g 0, o 0 (an LSTM forget-gate bias 1)`: gates are named
  * when the tensor belongs to a recurrent layer whose hidden size makes the blocks its gates.
  */
@@ -946,6 +1005,17 @@ export function detectScheme(f: SchemeFeatures, ctx: SchemeContext = {}): Detect
           spec: { name: 'constant', value: storedDecimal(f.min, f.dtype) },
         });
   }
+  if (f.pattern?.kind === 'block-identity') {
+    const { value, blocks = 0 } = f.pattern;
+    const g = storedDecimal(value, f.dtype);
+    const size = ctx.shape === undefined ? undefined : Math.min(ctx.shape[0], ctx.shape[1]);
+    const stacked = ctx.shape !== undefined && ctx.shape[0] > ctx.shape[1] ? 'rows' : 'columns';
+    return exact(
+      `identity(blocks=${blocks}, gain=${g})`,
+      `identity × ${value} per block: ${blocksText(blocks, size, stacked, ctx)}, each ${g === 1 ? 'I' : `${g}·I`} (IRNN-style recurrent weights per gate block; Le et al. 2015)`,
+      { value, blocks, noSpec: noBlockSpec('identity', blocks) },
+    );
+  }
   if (f.pattern !== undefined) {
     const { kind, value } = f.pattern;
     return exact(
@@ -970,11 +1040,20 @@ export function detectScheme(f: SchemeFeatures, ctx: SchemeContext = {}): Detect
   const fit = f.zeroCounts === undefined ? null : sparseFit(f.zeroCounts, f.dtype);
   if (fit !== null) return sparse(f, fit, ctx);
   const { maxAbs, shape, shapeLL, meanLL } = marginal(f);
-  // Structure: an orthogonality check that passed makes i.i.d. schemes unlikely.
+  // Structure: an orthogonality check that passed makes i.i.d. schemes unlikely; so does
+  // each block's (an i.i.d. matrix passes all k with probability p^k, and then the whole one).
   const orth = f.orthogonality;
+  const tolerance = orthogonalTolerance(f.dtype);
+  const blocks = f.blockOrthogonality;
+  const perBlock = blocks !== undefined && blocks.residual <= tolerance;
+  const passed = orth !== undefined && orth.residual <= tolerance;
   let structureLL = 0;
-  const passed = orth !== undefined && orth.residual <= orthogonalTolerance(f.dtype);
-  if (passed) structureLL = iidPassesLogProbability(orth.lines, f.dtype);
+  if (perBlock) structureLL = blocks.blocks * iidPassesLogProbability(blocks.lines, f.dtype);
+  else if (passed) structureLL = iidPassesLogProbability(orth.lines, f.dtype);
+  const orthogonalLL =
+    ORTHOGONAL_GAIN_LOG_PRIOR +
+    logNormal(f.kurtosis, 3, Math.sqrt(24 / f.count + 0.3 ** 2)) +
+    meanLL;
   const scored: Scored[] = candidatesFor(ctx).map((c) => ({
     c,
     scheme: c.scheme,
@@ -1008,10 +1087,25 @@ export function detectScheme(f: SchemeFeatures, ctx: SchemeContext = {}): Detect
         value: orth.gain,
         spec: { name: 'orthogonal', gain: measuredGain(orth.gain, f.dtype) },
       },
+      // One orthogonal matrix whose k blocks all passed by chance: k − 1 of them are free
+      // (the blocks' Gram matrices add up to the whole one's g²I).
       ll:
-        ORTHOGONAL_GAIN_LOG_PRIOR +
-        logNormal(f.kurtosis, 3, Math.sqrt(24 / f.count + 0.3 ** 2)) +
-        meanLL,
+        orthogonalLL +
+        (perBlock ? (blocks.blocks - 1) * iidPassesLogProbability(blocks.lines, f.dtype) : 0),
+    });
+  }
+  if (perBlock) {
+    const g = measuredGain(blocks.gain, f.dtype);
+    scored.push({
+      c: null,
+      scheme: `orthogonal(blocks=${blocks.blocks}, gain=${g})`,
+      label: `orthogonal × ${round(blocks.gain)} per block: ${blocksText(blocks.blocks, blocks.size, blocks.stacked, ctx)}, each its own orthogonal matrix (Saxe et al. 2014; one orthogonal ${blocks.stacked === 'rows' ? 'tall' : 'wide'} matrix would have the same ${blocks.stacked === 'rows' ? 'columns' : 'rows'} but blocks that are not orthogonal)`,
+      extra: {
+        value: blocks.gain,
+        blocks: blocks.blocks,
+        noSpec: noBlockSpec('orthogonal', blocks.blocks),
+      },
+      ll: orthogonalLL,
     });
   }
   const looks = shape === 'uniform' ? `±${round(maxAbs)}` : `std ${round(f.std)}`;

@@ -17,9 +17,20 @@
  *   max(|Gᵢⱼ|, |Gᵢᵢ − s²|)/s² · √L (s² = mean Gᵢᵢ, L = line length): about 1 for i.i.d.
  *   values (each normalized dot product has sd 1/√L), about the dtype's rounding for an
  *   orthogonal matrix.
+ * - Orthogonality per block (rank 2, long side k·H for a short side of H, k ≥ 2: an
+ *   LSTM's `[4H, H]`, a GRU's `[3H, H]`): from the same kept lines, which span the whole long
+ *   side, the Gram matrix of each of the k H×H blocks (each line cut into k segments of H
+ *   values) gives the residual max_b max(|G⁽ᵇ⁾ᵢⱼ|, |G⁽ᵇ⁾ᵢᵢ − s²|)/s² · √H (s² = mean of all the
+ *   blocks' Gᵢᵢ: one common gain): about 1 for i.i.d. values and for one tall (or wide)
+ *   orthogonal matrix, whose blocks are not orthogonal; the dtype's rounding when every
+ *   block is orthogonal with the same gain (a square block's lines orthonormal ⇔ the block
+ *   orthogonal). No memory beyond the sample; k·64² dot products of H values.
  * - Pattern: whether the values are exactly g·I (rank 2) or the Dirac pattern (rank ≥ 3,
  *   `kernelGeometry`'s centre tap): zeros everywhere but one equal non-zero value at each
- *   (o, o, centre).
+ *   (o, o, centre). A 2-D `[k·H, H]` (or `[H, k·H]`, k ≥ 2) is also checked for g·I in every
+ *   H×H block (identity per gate block, IRNN-style recurrent weights): the positions of all
+ *   the blocks' diagonals are kept (k·H of them), g·I needs 0 at those past the first block,
+ *   the block pattern g there.
  * - Gate blocks (rank 1): whether the values are constant on each of {@link GATE_BLOCKS}
  *   equal blocks (4: an LSTM's i, f, g, o; 3: a GRU's r, z, n), as a recurrent bias with a
  *   forget-gate bias is.
@@ -45,11 +56,11 @@ import { type KernelGeometry, kernelGeometry, type Layout } from '../tensor/fans
 
 /** Units (rows or columns) hashed at most: 4 Mi units, 32 MiB of hashes. */
 export const MAX_HASHED_UNITS = 1 << 22;
-/** Lines sampled at most for the orthogonality check. */
+/** Lines sampled at most for the orthogonality check (also that of each block). */
 export const ORTHOGONAL_LINES = 64;
 /** Values kept at most for the orthogonality check: 2 Mi float64, 16 MiB. */
 export const ORTHOGONAL_SAMPLE_ELEMENTS = 1 << 21;
-/** Diagonal positions checked at most for the identity/Dirac pattern. */
+/** Diagonal positions checked at most for the identity/Dirac pattern (and identity per block). */
 export const MAX_PATTERN_POSITIONS = 1 << 22;
 
 /** Rows + columns whose zeros are counted at most: 8 Mi lines, 32 MiB of counts. */
@@ -95,6 +106,41 @@ export interface OrthogonalityCheck {
   readonly along: 'rows' | 'columns';
   /** √s²: the rms norm of the lines (the gain, if orthogonal). */
   readonly gain: number;
+}
+
+/**
+ * The orthogonality check of each square block of a 2-D `[k·H, H]` or `[H, k·H]` matrix
+ * (k ≥ 2), from the lines sampled for {@link OrthogonalityCheck}.
+ */
+export interface BlockOrthogonalityCheck {
+  /** Number of blocks k. */
+  readonly blocks: number;
+  /** Side H of each block (the short side). */
+  readonly size: number;
+  /**
+   * `rows` when the blocks are stacked along dimension 0 (`[k·H, H]`, PyTorch's gate blocks),
+   * `columns` when side by side along dimension 1 (`[H, k·H]`).
+   */
+  readonly stacked: 'rows' | 'columns';
+  /** Largest deviation of any block's sampled Gram matrix from s²I, relative, times √H. */
+  readonly residual: number;
+  /** Lines sampled (of each block). */
+  readonly lines: number;
+  /** √s²: the rms norm of the blocks' lines (the common gain, if every block is orthogonal). */
+  readonly gain: number;
+}
+
+/** The exact identity/Dirac pattern a tensor has. */
+export interface PatternCheck {
+  /**
+   * `identity`: g·I (eye_: of a non-square matrix, the diagonal of its first min(out, in)
+   * lines); `dirac`: the Dirac pattern; `block-identity`: g·I in each of `blocks` H×H blocks
+   * of a `[k·H, H]` or `[H, k·H]` matrix.
+   */
+  readonly kind: 'identity' | 'dirac' | 'block-identity';
+  readonly value: number;
+  /** Number of blocks (`block-identity` only). */
+  readonly blocks?: number;
 }
 
 /** The identical-units check. */
@@ -150,9 +196,14 @@ export interface ZeroCounts {
 /** What the checks found: `null` when a check does not apply (rank < 2, too small). */
 export interface StructureChecks {
   readonly orthogonality: OrthogonalityCheck | Skipped | null;
+  /**
+   * The orthogonality check of each square block, when the matrix is 2-D with a long side k
+   * times its short side (k ≥ 2) and the orthogonality sample was taken; else null.
+   */
+  readonly blockOrthogonality: BlockOrthogonalityCheck | null;
   readonly identicalUnits: UnitsCheck | Skipped | null;
-  /** The exact identity/Dirac pattern when the values have it, else null. */
-  readonly pattern: { readonly kind: 'identity' | 'dirac'; readonly value: number } | null;
+  /** The exact identity/Dirac/identity-per-block pattern when the values have it, else null. */
+  readonly pattern: PatternCheck | null;
   /**
    * The value of each block when a 1-D tensor is constant on each of 4 (or else 3) equal blocks
    * of at least 2 elements, not all equal, all finite; else null.
@@ -299,6 +350,52 @@ class LineSample {
     }
     return { residual: worst * Math.sqrt(L), lines: k, along, gain: Math.sqrt(s2) };
   }
+
+  /**
+   * The orthogonality check of each square block (see {@link BlockOrthogonalityCheck}), or
+   * null when the lines' length is not k ≥ 2 times the number of short lines.
+   */
+  blockCheck(stacked: 'rows' | 'columns'): BlockOrthogonalityCheck | null {
+    const H = this.short;
+    const L = this.length;
+    if (L % H !== 0 || L / H < 2) return null;
+    const blocks = L / H;
+    const s = this.data;
+    const k = this.lines;
+    // gram[(b·k + i)·k + j]: lines i and j over the H values of block b.
+    const gram = new Float64Array(blocks * k * k);
+    for (let i = 0; i < k; i++) {
+      for (let j = i; j < k; j++) {
+        for (let b = 0; b < blocks; b++) {
+          let dot = 0;
+          for (let t = 0, a = i * L + b * H, c = j * L + b * H; t < H; t++, a++, c++) {
+            dot += s[a] * s[c];
+          }
+          gram[(b * k + i) * k + j] = dot;
+        }
+      }
+    }
+    let s2 = 0;
+    for (let b = 0; b < blocks; b++) for (let i = 0; i < k; i++) s2 += gram[(b * k + i) * k + i];
+    s2 /= blocks * k;
+    let worst = 0;
+    for (let b = 0; b < blocks; b++) {
+      for (let i = 0; i < k; i++) {
+        for (let j = i; j < k; j++) {
+          const dev = Math.abs(gram[(b * k + i) * k + j] - (i === j ? s2 : 0)) / s2;
+          if (!(dev <= worst)) worst = dev; // NaN sticks
+        }
+      }
+    }
+    return {
+      blocks,
+      size: H,
+      stacked,
+      residual: worst * Math.sqrt(H),
+      lines: k,
+      gain: Math.sqrt(s2),
+    };
+  }
 }
 
 /** Accumulates a tensor's statistics and checks over chunks of its values, in order. */
@@ -350,6 +447,11 @@ export class TensorAccumulator {
   private readonly positions: Float64Array | null = null;
   private readonly patternKind: 'identity' | 'dirac' = 'identity';
   private patternOk = false;
+  // Identity per block: each position's block (null: one diagonal), and which of g·I (0 past
+  // the first block) and g·I per block the values so far fit.
+  private readonly patternBlocks: Int32Array | null = null;
+  private eyeOk = true;
+  private blocksOk = false;
   private patternValue = Number.NaN;
   private patternNext = 0;
 
@@ -395,7 +497,24 @@ export class TensorAccumulator {
 
     const g = kernelGeometry(shape, layout);
     const diagonal = Math.min(g.outChannels, g.inChannels);
-    if (diagonal > 0 && diagonal <= MAX_PATTERN_POSITIONS && size >= 2) {
+    const blocks = squareBlocks(shape);
+    if (blocks !== null && blocks.count * blocks.size <= MAX_PATTERN_POSITIONS) {
+      // The diagonals of all the blocks, in storage order, and each one's block.
+      const { count, size: H, stacked } = blocks;
+      const n = count * H;
+      this.positions = new Float64Array(n);
+      this.patternBlocks = new Int32Array(n);
+      for (let p = 0; p < n; p++) {
+        // Stacked rows: position p is row p, column p mod H. Side by side: row ⌊p/k⌋, block p mod k.
+        const [row, b] =
+          stacked === 'rows' ? [p, Math.floor(p / H)] : [Math.floor(p / count), p % count];
+        const col = stacked === 'rows' ? p % H : b * H + row;
+        this.positions[p] = row * cols + col;
+        this.patternBlocks[p] = b;
+      }
+      this.blocksOk = true;
+      this.patternOk = true;
+    } else if (diagonal > 0 && diagonal <= MAX_PATTERN_POSITIONS && size >= 2) {
       this.positions = Float64Array.from({ length: diagonal }, (_, o) => g.index(o, o, g.centre));
       this.patternKind = shape.length === 2 ? 'identity' : 'dirac';
       this.patternOk = true;
@@ -707,13 +826,19 @@ export class TensorAccumulator {
 
   private checkPattern(values: Float32Array | Float64Array, start: number): void {
     const pos = this.positions!;
+    const blocks = this.patternBlocks;
     let p = this.patternNext;
     let next = p < pos.length ? pos[p] : Number.POSITIVE_INFINITY;
     for (let i = 0; i < values.length; i++) {
       const x = values[i];
       if (start + i === next) {
-        if (x === 0 || !Number.isFinite(x)) return void (this.patternOk = false);
-        if (Number.isNaN(this.patternValue)) this.patternValue = x;
+        if (blocks !== null && blocks[p] > 0) {
+          // Past the first block (whose first position came first): g·I needs 0, per block g.
+          if (x !== 0) this.eyeOk = false;
+          if (x !== this.patternValue) this.blocksOk = false;
+          if (!this.eyeOk && !this.blocksOk) return void (this.patternOk = false);
+        } else if (x === 0 || !Number.isFinite(x)) return void (this.patternOk = false);
+        else if (Number.isNaN(this.patternValue)) this.patternValue = x;
         else if (x !== this.patternValue) return void (this.patternOk = false);
         p++;
         next = p < pos.length ? pos[p] : Number.POSITIVE_INFINITY;
@@ -758,15 +883,32 @@ export class TensorAccumulator {
   checks(): StructureChecks {
     return {
       orthogonality: this.orthogonality(),
+      blockOrthogonality: this.blockOrthogonality(),
       identicalUnits: this.identicalUnits(),
-      pattern:
-        this.patternOk && this.next === this.size && this.patternNext === this.positions!.length
-          ? { kind: this.patternKind, value: this.patternValue }
-          : null,
+      pattern: this.pattern(),
       gates: this.gates(),
       centre: this.centre(),
       zeroCounts: this.zeroCounts(),
     };
+  }
+
+  /** The exact pattern the values have, if any (call after the last chunk). */
+  private pattern(): PatternCheck | null {
+    if (!this.patternOk || this.next !== this.size || this.patternNext !== this.positions!.length) {
+      return null;
+    }
+    if (this.eyeOk) return { kind: this.patternKind, value: this.patternValue };
+    return {
+      kind: 'block-identity',
+      value: this.patternValue,
+      blocks: this.positions!.length / Math.min(this.rows, this.cols),
+    };
+  }
+
+  /** Each square block's orthogonality check (2-D, long side k·H), from the same sample. */
+  private blockOrthogonality(): BlockOrthogonalityCheck | null {
+    if (this.shape.length !== 2 || this.sample === null || this.next !== this.size) return null;
+    return this.sample.blockCheck(this.byRows ? 'columns' : 'rows');
   }
 
   private orthogonality(): OrthogonalityCheck | Skipped | null {
@@ -850,6 +992,22 @@ export class TensorAccumulator {
       zeroUnits,
     };
   }
+}
+
+/**
+ * The square blocks of a 2-D shape whose long side is k ≥ 2 times its short side H ≥ 2:
+ * stacked along dimension 0 (`rows`: `[k·H, H]`) or side by side (`columns`: `[H, k·H]`); else
+ * null.
+ */
+export function squareBlocks(
+  shape: readonly number[],
+): { count: number; size: number; stacked: 'rows' | 'columns' } | null {
+  if (shape.length !== 2) return null;
+  const [rows, cols] = shape;
+  const size = Math.min(rows, cols);
+  const long = Math.max(rows, cols);
+  if (size < 2 || long % size !== 0 || long / size < 2) return null;
+  return { count: long / size, size, stacked: rows > cols ? 'rows' : 'columns' };
 }
 
 /** Min, max, total and variance of the zero counts of one axis's lines. */

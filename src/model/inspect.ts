@@ -256,8 +256,13 @@ function warningsOf(
       out.push(`every element is ${num(stats.min)}: no symmetry breaking (${same})`);
     }
     const units = checks.identicalUnits;
-    // Their signal gain is exact (an isometry times the gain), whatever the elements' std.
-    const structured = scheme === 'identity' || scheme === 'dirac' || scheme === 'delta-orthogonal';
+    // Their signal gain is exact (an isometry times the gain), whatever the elements' std;
+    // identity per gate block repeats each unit once per gate, by design.
+    const structured =
+      scheme === 'identity' ||
+      scheme === 'dirac' ||
+      scheme === 'delta-orthogonal' ||
+      (detection?.best.blocks !== undefined && scheme?.startsWith('identity(') === true);
     if (
       units !== null &&
       'duplicates' in units &&
@@ -482,6 +487,7 @@ function inspected(
         kurtosis: stats.kurtosis,
         dtype: t.dtype,
         orthogonality: orth !== null && 'residual' in orth ? orth : undefined,
+        blockOrthogonality: checks.blockOrthogonality ?? undefined,
         pattern: checks.pattern ?? undefined,
         gates: checks.gates ?? undefined,
         centre: checks.centre !== null && 'residual' in checks.centre ? checks.centre : undefined,
