@@ -57,7 +57,23 @@
  * probabilities added.
  *
  * Exact structures need no statistics: all zeros, a constant, and gain·I (identity, 2-D) or
- * the Dirac pattern (rank ≥ 3) are recognized with confidence 1.
+ * the Dirac pattern (rank ≥ 3) are recognized with confidence 1; so is gain·I in every H×H
+ * block of a `[k·H, H]` (or `[H, k·H]`) matrix, k ≥ 2 — identity per gate block, as the
+ * recipes make IRNN-style recurrent weights — named `identity(blocks=k, gain=g)`.
+ *
+ * **Orthogonal per block** (2-D `[k·H, H]` or `[H, k·H]`, k ≥ 2: an LSTM's `weight_hh` with
+ * its i, f, g, o blocks, a GRU's r, z, n, as the recipes make them — each block its own
+ * orthogonal matrix): stacked orthogonal blocks of gain g have QᵀQ = k·g²I, like one tall
+ * orthogonal matrix of gain √k·g, so the whole check cannot tell them apart; the check of
+ * each block (`inspect-stats.ts`: the same sampled lines cut into the k blocks, one common
+ * gain) can. When it passes, i.i.d. candidates get k times the structure term above (all k
+ * blocks passing by chance), one tall orthogonal matrix (k − 1) times it (its blocks add up to
+ * g²I, so k − 1 are free), and the candidate `orthogonal(blocks=k, gain=g)` the orthogonal
+ * candidate's terms (gain prior, kurtosis, mean): its confidence is computed as orthogonal's.
+ * One tall orthogonal matrix fails the block check (residual ≈ 1 or more) and stays
+ * `orthogonal(gain=…)`. No spec of src/init makes k independent blocks in one tensor (the
+ * model spec's recipe does, block k from the stream `<name>#<k>`), so these two have no
+ * `spec`, and `noSpec` says why.
  *
  * **Delta-orthogonal** (Xiao et al. 2018): a kernel of rank ≥ 3 with more than one tap that
  * is exactly 0 everywhere but its centre tap (an exact structure: no random scheme of the
@@ -429,7 +445,8 @@ export interface SchemeGuess {
   /** Distribution shape of the scheme. */
   readonly distribution?: Distribution;
   /**
-   * The measured gain of orthogonal, delta-orthogonal, identity and dirac, the value of a
+   * The measured gain of orthogonal, delta-orthogonal, identity and dirac (each block's, per
+   * block), the value of a
    * constant, the std of sparse's non-zero weights, or a fitted-scale scheme's measured gain on
    * the fan of its spec (its std for a fixed uniform/normal/truncated-normal spec).
    */

@@ -7,7 +7,9 @@
  * and the runner-up (`detect.ts`), the structural checks (`inspect-stats.ts`), and warnings:
  * no symmetry breaking (all-zero or constant weights, identical units), NaN/Inf, a std more
  * than ×3 outside every sensible scheme for the fans (signals vanish or explode; not for
- * identity, Dirac and delta-orthogonal, whose signal gain is exact, nor embeddings), biases
+ * identity (also per gate block, whose units repeat once per gate by design: no
+ * identical-units warning either), Dirac and delta-orthogonal, whose signal gain is exact,
+ * nor embeddings), biases
  * that are all negative. Warnings are data.
  *
  * Engine-neutral: the bytes come from a {@link SafetensorsSource} — a file

@@ -96,6 +96,30 @@ describe('weightinit inspect', () => {
     expect(r.stdout).toContain('16 tensors (15 inspected, 1 skipped), 6217 parameters, 0 warnings');
   });
 
+  it('examples/model.json as init writes it: LSTM recurrent weights read orthogonal per gate block', async () => {
+    const out = join(dir, 'example.safetensors');
+    expect((await run('init', 'examples/model.json', '--out', out)).code).toBe(0);
+    const r = await run('inspect', out);
+    expect(r.code).toBe(0);
+    // Four independent 128×128 orthogonal blocks (i, f, g, o), not one 512×128 of gain 2.
+    for (const name of ['l0', 'l0_reverse', 'l1', 'l1_reverse']) {
+      expect(r.stdout).toMatch(
+        new RegExp(
+          `^rnn\\.weight_hh_${name} +\\[512, 128\\] .* orthogonal\\(blocks=4, gain=1\\) >99\\.9%$`,
+          'm',
+        ),
+      );
+    }
+    expect(r.stdout).not.toMatch(/orthogonal\(gain=2\)/);
+    expect(r.stdout).toMatch(/schemes: zeros 9, orthogonal\(blocks=4, gain=1\) 4, /);
+    const json = JSON.parse((await run('inspect', out, '--json')).stdout);
+    const hh = json.tensors.find((t: { name: string }) => t.name === 'rnn.weight_hh_l0');
+    expect(hh.scheme).toMatchObject({ scheme: 'orthogonal(blocks=4, gain=1)', blocks: 4 });
+    expect(hh.scheme.spec).toBeUndefined();
+    expect(hh.scheme.noSpec).toMatch(/^no src\/init spec makes 4 independent orthogonal blocks/);
+    expect(hh.checks.blockOrthogonality).toMatchObject({ blocks: 4, size: 128, stacked: 'rows' });
+  });
+
   it('exit 2 for bad usage', async () => {
     const bad = await run('inspect', model(), '--layout', 'keras');
     expect(bad.code).toBe(2);
