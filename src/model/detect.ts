@@ -119,7 +119,12 @@ import {
 } from '../tensor/dtype.js';
 import { type FanMode, type Fans, kernelGeometry, type Layout } from '../tensor/fans.js';
 import { gain } from '../tensor/gain.js';
-import type { LineCounts, ZeroCounts } from './inspect-stats.js';
+import type {
+  BlockOrthogonalityCheck,
+  LineCounts,
+  PatternCheck,
+  ZeroCounts,
+} from './inspect-stats.js';
 
 /**
  * Relative tolerance τ₀ of the scale term, above sampling error (1 %): with a fitted-scale
@@ -382,29 +387,13 @@ export interface SchemeFeatures {
    * The exact pattern, when the values are gain·I (identity), the Dirac pattern, or gain·I in
    * each of `blocks` square blocks of a `[k·H, H]` or `[H, k·H]` matrix (block-identity).
    */
-  readonly pattern?:
-    | {
-        readonly kind: 'identity' | 'dirac' | 'block-identity';
-        readonly value: number;
-        readonly blocks?: number;
-      }
-    | undefined;
+  readonly pattern?: PatternCheck | undefined;
   /**
    * The orthogonality check of each square block of a 2-D `[k·H, H]` (`stacked` `rows`) or
    * `[H, k·H]` (`columns`) matrix, k = `blocks` ≥ 2, from the same sampled lines: residual as
    * `orthogonality`'s with √H, and the blocks' common rms line norm.
    */
-  readonly blockOrthogonality?:
-    | {
-        readonly blocks: number;
-        /** Side H of each block. */
-        readonly size: number;
-        readonly stacked: 'rows' | 'columns';
-        readonly residual: number;
-        readonly lines: number;
-        readonly gain: number;
-      }
-    | undefined;
+  readonly blockOrthogonality?: BlockOrthogonalityCheck | undefined;
   /** Each block's value, when a 1-D tensor is constant on 4 or 3 equal blocks (gate biases). */
   readonly gates?: readonly number[] | undefined;
   /**

@@ -46,9 +46,10 @@
  *   power sums of all values, zeros adding nothing to them). Counted only in chunks that hold
  *   a zero (the moments loop counts them anyway), so a dense tensor costs nothing.
  *
- * Memory: the hashes, the orthogonality samples, the pattern's positions and the zero counts,
- * each bounded by its limit whatever the tensor's size; checks over a limit are skipped and
- * say why.
+ * Memory: the hashes, the orthogonality samples (the per-block check adds k·64² Gram entries,
+ * no values), the pattern's positions (8 bytes each, 12 with their block for identity per
+ * block) and the zero counts, each bounded by its limit whatever the tensor's size; checks
+ * over a limit are skipped and say why.
  * Engine-neutral (no Node API).
  */
 
