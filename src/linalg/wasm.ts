@@ -140,6 +140,12 @@ function pointersOfB(f: Fn, packed: boolean): void {
  * (t, t+1) of row c at byte 64·(t/2) + 16·c of it (one pointer instead of four; same values,
  * same operations, same bits): ~5 % faster (fewer instructions per step; unrolling over t is
  * slower in V8).
+ *
+ * Why 2 × 4: V8 gives WebAssembly 15 vector registers on x64 (xmm15 is its scratch), and with no
+ * store in the loop it hoists an iteration's loads above the arithmetic, so R × C blocks need
+ * (R + 1)(C + 1) ≤ 15: 8 accumulators, 2 vectors of A, 4 of B and a temporary. 3 × 4 and 4 × 4
+ * (same bits) spill accumulators to the stack and were 11–15 % slower in an in-process A/B at
+ * 512² and 1024²; so was `sub` with 3 or 4 rows of C per load of B (4–8 %).
  */
 function abtFunction(packed: boolean): Fn {
   const params = ['a', 'as', 'pairs', 'b', 'bs', 'quads', 'len', 'y', 'ys'];
