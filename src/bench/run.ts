@@ -160,9 +160,9 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
     }
   }
   /** PyTorch on a case, right after weightinit's (they share the machine's moment). */
-  async function torchOn(c: CaseSpec): Promise<EngineResult> {
+  async function torchOn(peer: TorchPeer, c: CaseSpec): Promise<EngineResult> {
     try {
-      return await (torch as TorchPeer).measure(c);
+      return await peer.measure(c);
     } catch (error) {
       return { skipped: `failed: ${firstLine(error)}` };
     }
@@ -193,7 +193,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
         bitIdentical = w.bitIdentical;
         threads = w.threads;
         poolTasks = w.poolTasks;
-        if (torch !== undefined) engines.torch = await torchOn(c);
+        if (torch !== undefined) engines.torch = await torchOn(torch, c);
       } else {
         if (c.group === 'orthogonal') {
           // What a Node user gets after startWorkerPool() (the QR's block updates on every
@@ -212,7 +212,7 @@ export async function runBench(options: BenchOptions = {}): Promise<BenchDocumen
           engines.weightinit = measureFill(c, budget);
           engines['weightinit-alloc'] = measureInitialize(c, budget);
         }
-        if (torch !== undefined) engines.torch = await torchOn(c);
+        if (torch !== undefined) engines.torch = await torchOn(torch, c);
         for (const b of ['cpu', 'wasm'] as const) {
           const id = `tfjs-${b}` as const;
           if (tfjs === undefined || peers[id]?.version === undefined) continue;

@@ -92,14 +92,6 @@ function fasterTorch(c: CaseResult): { figure: number; basis: 'measured' | 'quot
   return measuredFaster ? { figure: measured, basis: 'measured' } : { figure: q, basis: 'quoted' };
 }
 
-/** A case's speed-up over the faster PyTorch (null if weightinit did not run), and its basis. */
-function torchRatio(c: CaseResult): [number | null | undefined, 'measured' | 'quoted'] {
-  const t = fasterTorch(c);
-  if (t === undefined) return [undefined, 'quoted'];
-  const wi = weightinitFigure(c);
-  return [wi === undefined ? null : speedup(wi.median, t.figure, c.unit), t.basis];
-}
-
 /** Every target of the issue that the cases and the checkpoint allow to evaluate. */
 export function evaluateTargets(
   cases: readonly CaseResult[],
@@ -108,7 +100,12 @@ export function evaluateTargets(
   const out: TargetResult[] = [];
   const T = THRESHOLDS;
   for (const c of cases) {
-    const [torch, basis] = torchRatio(c);
+    const wi = weightinitFigure(c);
+    const t = fasterTorch(c);
+    const basis = t?.basis ?? 'quoted';
+    // The speed-up over the faster PyTorch (null if weightinit did not run).
+    const torch =
+      t === undefined ? undefined : wi === undefined ? null : speedup(wi.median, t.figure, c.unit);
     if (c.group === 'uniform')
       out.push(check(c.id, 'vs PyTorch', '>=', T.uniformVsTorch, torch, '×', basis));
     else if (c.group === 'normal')
@@ -121,8 +118,6 @@ export function evaluateTargets(
           out.push(
             check(c.id, `vs TF.js ${peer.slice(5)}`, '>=', T.orthogonalVsTfjs, c.ratios[peer], '×'),
           );
-      const wi = weightinitFigure(c);
-      const t = fasterTorch(c);
       const time = wi === undefined || t === undefined ? null : wi.median / t.figure;
       out.push(
         check(

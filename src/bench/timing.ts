@@ -29,40 +29,56 @@ export function median(xs: readonly number[]): number {
   return s.length % 2 === 1 ? s[m] : (s[m - 1] + s[m]) / 2;
 }
 
+/**
+ * Rounds of timings (each round a list of ms): `first`, more until `warmupMs` has passed, then
+ * the timed ones until `budgetMs` (at least `minReps`, at most `maxReps`; one when a call of the
+ * last warm-up round took longer than `longRunMs`), returned per position in the round.
+ */
+function timedRounds(
+  round: () => number[],
+  budget: Budget,
+  now: () => number,
+  first: number[],
+): number[][] {
+  let last = first;
+  const start = now();
+  while (now() - start < budget.warmupMs) last = round();
+  const ms: number[][] = last.map(() => []);
+  const rounds = Math.max(...last) > budget.longRunMs ? 1 : budget.maxReps;
+  const begin = now();
+  for (let r = 0; r < rounds && (r < budget.minReps || now() - begin < budget.budgetMs); r++) {
+    round().forEach((t, i) => {
+      ms[i].push(t);
+    });
+  }
+  return ms;
+}
+
+/** The wall time of one call of `run`, in ms. */
+function timeOne(run: () => void, now: () => number): number {
+  const t = now();
+  run();
+  return now() - t;
+}
+
 /** Wall times of `run`, in ms, after a warm-up; `warm` false when a single cold call was kept. */
 export function timeCalls(
   run: () => void,
   budget: Budget,
   now: () => number = performance.now.bind(performance),
 ): { ms: number[]; warm: boolean } {
-  let t = now();
-  run();
-  let last = now() - t;
-  if (last > 5 * budget.longRunMs) return { ms: [last], warm: false };
-  const start = now();
-  while (now() - start < budget.warmupMs) {
-    t = now();
-    run();
-    last = now() - t;
-  }
-  const ms: number[] = [];
-  const reps = last > budget.longRunMs ? 1 : budget.maxReps;
-  const begin = now();
-  while (ms.length < reps && (ms.length < budget.minReps || now() - begin < budget.budgetMs)) {
-    t = now();
-    run();
-    ms.push(now() - t);
-  }
+  const first = timeOne(run, now);
+  if (first > 5 * budget.longRunMs) return { ms: [first], warm: false };
+  const [ms] = timedRounds(() => [timeOne(run, now)], budget, now, [first]);
   return { ms, warm: true };
 }
 
 /**
- * Wall times of each of `runs`, in ms, taken in turn (a, b, a, b, …): the warm-up, then rounds
- * until the budget as in {@link timeCalls} (one round when a call of the last warm-up round
- * exceeds `longRunMs`). Each round sees the same moment of the machine, whose speed drifts
- * within minutes here: their ratio is steadier than that of back-to-back series. In a round,
- * each run is called once untimed before its timed call: what one run leaves idle (a worker
- * pool's threads, their cores) is awake again when the next is timed, as in a series.
+ * Wall times of each of `runs`, in ms, taken in turn (a, b, a, b, …), in rounds as
+ * {@link timeCalls} takes calls. Each round sees the same moment of the machine, whose speed
+ * drifts within minutes here: their ratio is steadier than that of back-to-back series. In a
+ * round, each run is called once untimed before its timed call: what one run leaves idle (a
+ * worker pool's threads, their cores) is awake again when the next is timed, as in a series.
  */
 export function timeInterleaved(
   runs: readonly (() => void)[],
@@ -72,22 +88,9 @@ export function timeInterleaved(
   const round = () =>
     runs.map((run) => {
       run();
-      const t = now();
-      run();
-      return now() - t;
+      return timeOne(run, now);
     });
-  let last = round();
-  const start = now();
-  while (now() - start < budget.warmupMs) last = round();
-  const ms: number[][] = runs.map(() => []);
-  const rounds = Math.max(...last) > budget.longRunMs ? 1 : budget.maxReps;
-  const begin = now();
-  for (let r = 0; r < rounds && (r < budget.minReps || now() - begin < budget.budgetMs); r++) {
-    round().forEach((t, i) => {
-      ms[i].push(t);
-    });
-  }
-  return ms;
+  return timedRounds(round, budget, now, round());
 }
 
 /**
